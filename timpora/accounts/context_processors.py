@@ -1,0 +1,27 @@
+"""What every page's navigation needs to know about the user looking at it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from timpora.accounts.access import record_categories
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(reverse("core:home"), _("Home"), "home")]
+    if record_categories(user):
+        items.append((reverse("registry:person_search"), _("Persons"), "persons"))
+    if getattr(user, "is_auditor", False):
+        items.append((reverse("audit:event_list"), _("Audit log"), "audit"))
+    if getattr(user, "is_agency_admin", False):
+        items.append((reverse("accounts:user_list"), _("Users"), "users"))
+    if user.agency_id:  # type: ignore[union-attr]
+        items.append((reverse("accounts:agency_list"), _("Agencies"), "agencies"))
+    return {"nav_items": items}

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class HomeFigure:
+    """One number on the home page, with the words that explain it."""
+
+    label: str
+    value: int
+    hint: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A group of figures an app puts on the home page for the user who is looking."""
+
+    title: str
+    figures: list[HomeFigure] = field(default_factory=list)
+    order: int = 100
+
+
+class TimporaAppConfig(AppConfig):
+    """Hooks through which lower apps (``core``) reach the apps above them without importing them.
+
+    ``timpora init`` calls :meth:`load_reference_data` on every app in order; the home page asks
+    every app for its :meth:`home_panels`.
+    """
+
+    # Not a configuration of its own; each app's subclass sets ``default = True``.
+    default = False
+
+    def load_reference_data(self, *, log: Any) -> None:
+        """Create or update this app's reference rows; running it twice changes nothing."""
+
+    def home_panels(self, request: HttpRequest) -> list[HomePanel]:
+        return []
+
+
+class CoreConfig(TimporaAppConfig):
+    default = True
+    name = "timpora.core"
+    label = "core"
+    verbose_name = _("Core")

@@ -1,0 +1,1 @@
+"""Pure helpers with no Django models: environment parsing, dates, text."""

@@ -1,0 +1,530 @@
+"""Writing facts into the registry: persons linked by document, facts upserted with history.
+
+:func:`record_facts` takes typed records of one kind (``registry.records``) from one source
+agency and writes them set-based: a handful of queries per thousand records, never one per row.
+The same record again changes nothing; a record with the same key and other values becomes a
+new revision, its earlier values kept in :class:`FactRevision`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+
+from timpora.accounts.models import Agency, User
+from timpora.audit.choices import Verb
+from timpora.audit.log import record as audit
+from timpora.lib.dates import compatible_birth_dates
+from timpora.lib.text import fold, names_compatible, search_tokens
+from timpora.registry.choices import (
+    PLACE_KIND_OF_REPORTER,
+    CheckpointKind,
+    FactKind,
+    ReporterType,
+    SponsorType,
+)
+from timpora.registry.models import (
+    BorderCrossing,
+    Checkpoint,
+    Company,
+    FactRevision,
+    Kecamatan,
+    Person,
+    PersonNameToken,
+    Place,
+    Registration,
+    Stay,
+    StayPermit,
+    TravelDocument,
+    WorkPermit,
+)
+from timpora.registry.models.facts import PersonFact
+from timpora.registry.records import (
+    CompanyRecord,
+    CrossingRecord,
+    Identity,
+    Record,
+    RegistrationRecord,
+    ResidenceReportRecord,
+    StayPermitRecord,
+    WorkPermitRecord,
+)
+
+CHUNK = 500
+T = TypeVar("T")
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+@dataclass
+class RecordResult:
+    """What one call of :func:`record_facts` did."""
+
+    kind: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    persons_created: int = 0
+    person_ids: set[int] = field(default_factory=set)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "persons_created": self.persons_created,
+        }
+
+
+# --- Persons ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Holder:
+    """A person holding a document, found in the database or created earlier in this batch."""
+
+    person: Person
+    document: TravelDocument
+
+    def fits(self, identity: Identity) -> bool:
+        return compatible_birth_dates(
+            self.person.date_of_birth, identity.date_of_birth
+        ) and names_compatible(self.person.full_name, identity.full_name)
+
+
+_ENRICHABLE = ("given_names", "surname", "name_original", "sex", "date_of_birth", "place_of_birth")
+
+
+def _link_persons(
+    identities: Sequence[Identity],
+    keys: Sequence[str],
+    *,
+    kind: str,
+    source: Agency,
+    result: RecordResult,
+) -> list[_Holder]:
+    """Find or create the person and document behind each identity.
+
+    A record joins the person who holds the same normalised passport number and issuing state
+    when their identities are compatible (date of birth and name). Otherwise a new person is
+    created and marked for the resolver; a same-number pair with different identities stays two
+    persons, for an officer to decide.
+    """
+    wanted = sorted({i.document_key for i in identities})
+    holders: dict[tuple[str, str], list[_Holder]] = defaultdict(list)
+    numbers = sorted({number for number, _state in wanted})
+    for chunk in _chunks(numbers):
+        for document in TravelDocument.objects.filter(number_key__in=chunk).select_related(
+            "person"
+        ):
+            holders[(document.number_key, document.issuing_state_id)].append(
+                _Holder(document.person, document)
+            )
+
+    chosen: list[_Holder] = []
+    new_holders: list[_Holder] = []
+    enriched: dict[int, Person] = {}
+    for identity, key in zip(identities, keys, strict=True):
+        candidates = holders[identity.document_key]
+        holder = next((h for h in candidates if h.fits(identity)), None)
+        if holder is None:
+            person = Person(
+                full_name=identity.full_name,
+                given_names=identity.given_names,
+                surname=identity.surname,
+                name_original=identity.name_original,
+                sex=identity.sex,
+                date_of_birth=identity.date_of_birth,
+                place_of_birth=identity.place_of_birth,
+                nationality_id=identity.nationality,
+                needs_resolution=True,
+                first_source=source,
+                first_source_kind=kind,
+                first_source_key=key,
+            )
+            number, state = identity.document_key
+            document = TravelDocument(
+                number=identity.passport_number,
+                number_key=number,
+                issuing_state_id=state,
+                expiry=identity.passport_expiry,
+                first_source=source,
+            )
+            holder = _Holder(person, document)
+            candidates.append(holder)
+            new_holders.append(holder)
+        elif holder.person.pk:
+            # Fill what the person's record did not know yet; never overwrite a known value.
+            for name in _ENRICHABLE:
+                if not getattr(holder.person, name) and getattr(identity, name):
+                    setattr(holder.person, name, getattr(identity, name))
+                    enriched[holder.person.pk] = holder.person
+            if identity.passport_expiry and (
+                holder.document.expiry is None or identity.passport_expiry > holder.document.expiry
+            ):
+                holder.document.expiry = identity.passport_expiry
+                holder.document._timpora_dirty = True  # type: ignore[attr-defined]
+        chosen.append(holder)
+
+    if new_holders:
+        Person.objects.bulk_create([h.person for h in new_holders], batch_size=CHUNK)
+        for h in new_holders:
+            h.document.person = h.person
+        TravelDocument.objects.bulk_create([h.document for h in new_holders], batch_size=CHUNK)
+        result.persons_created += len(new_holders)
+    if enriched:
+        Person.objects.bulk_update(list(enriched.values()), _ENRICHABLE, batch_size=CHUNK)
+    dirty_documents = [h.document for h in chosen if getattr(h.document, "_timpora_dirty", False)]
+    if dirty_documents:
+        TravelDocument.objects.bulk_update(set(dirty_documents), ["expiry"], batch_size=CHUNK)
+    index_names([h.person for h in new_holders] + list(enriched.values()))
+    return chosen
+
+
+def index_names(persons: Iterable[Person]) -> None:
+    """Add the search tokens of these persons' names (existing tokens are kept)."""
+    tokens = [
+        PersonNameToken(person=person, token=token)
+        for person in persons
+        for token in search_tokens([person.full_name, person.name_original])
+    ]
+    PersonNameToken.objects.bulk_create(tokens, batch_size=2000, ignore_conflicts=True)
+
+
+# --- Places, companies, checkpoints ----------------------------------------------------------
+
+
+class _Lookups:
+    """Reference ids needed by one batch, read once."""
+
+    def __init__(self) -> None:
+        self.kecamatan = dict(Kecamatan.objects.values_list("name", "pk"))
+
+    def kecamatan_id(self, name: str) -> int | None:
+        return self.kecamatan.get(name) if name else None
+
+
+def _ensure_companies(mentions: dict[str, str]) -> dict[str, int]:
+    """Ids of the companies with these NIBs; unknown ones are created as mentioned only."""
+    ids: dict[str, int] = {}
+    nibs = sorted(mentions)
+    for chunk in _chunks(nibs):
+        ids.update(Company.objects.filter(company_id__in=chunk).values_list("company_id", "pk"))
+    missing = [Company(company_id=nib, name=mentions[nib]) for nib in nibs if nib not in ids]
+    if missing:
+        Company.objects.bulk_create(missing, batch_size=CHUNK)
+        ids.update((c.company_id, c.pk) for c in missing)
+    return ids
+
+
+def _ensure_checkpoints(codes: set[str]) -> dict[str, int]:
+    ids = dict(Checkpoint.objects.filter(code__in=codes).values_list("code", "pk"))
+    missing = [
+        Checkpoint(code=code, name=code, kind=CheckpointKind.OTHER)
+        for code in sorted(codes - set(ids))
+    ]
+    if missing:
+        Checkpoint.objects.bulk_create(missing)
+        ids.update((c.code, c.pk) for c in missing)
+    return ids
+
+
+def _ensure_places(records: Sequence[ResidenceReportRecord], lookups: _Lookups) -> list[int]:
+    """The place of each report, created on first sight and kept up to date with the reports."""
+    company_ids = _ensure_companies(
+        {r.reporter_id: r.reporter_name for r in records if r.reporter_type == ReporterType.COMPANY}
+    )
+    wanted: dict[tuple[str, str], ResidenceReportRecord] = {}
+    for r in records:
+        wanted[(r.reporter_id, fold(r.address))] = r
+    existing: dict[tuple[str, str], Place] = {}
+    reporter_ids = sorted({reporter for reporter, _ in wanted})
+    for chunk in _chunks(reporter_ids):
+        for place in Place.objects.filter(reporter_id__in=chunk):
+            existing[(place.reporter_id, place.address_key)] = place
+    to_create: list[Place] = []
+    to_update: list[Place] = []
+    for key, r in wanted.items():
+        values = {
+            "kind": PLACE_KIND_OF_REPORTER[ReporterType(r.reporter_type)],
+            "name": r.place_name,
+            "reporter_type": r.reporter_type,
+            "reporter_name": r.reporter_name,
+            "address": r.address,
+            "kelurahan": r.kelurahan,
+            "kecamatan_id": lookups.kecamatan_id(r.kecamatan),
+            "city": r.city,
+            "latitude": r.latitude,
+            "longitude": r.longitude,
+            "company_id": company_ids.get(r.reporter_id),
+        }
+        place = existing.get(key)
+        if place is None:
+            place = Place(reporter_id=key[0], address_key=key[1], **values)
+            existing[key] = place
+            to_create.append(place)
+        elif any(getattr(place, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(place, name, value)
+            to_update.append(place)
+    Place.objects.bulk_create(to_create, batch_size=CHUNK)
+    if to_update:
+        Place.objects.bulk_update(to_update, list(values), batch_size=CHUNK)
+    return [existing[(r.reporter_id, fold(r.address))].pk for r in records]
+
+
+# --- Upsert with history ---------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    pk: int | None
+    revision: int
+    values: dict[str, Any]
+    history: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    changed: bool = False
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
+
+
+def _upsert(
+    model: type[models.Model],
+    kind: str,
+    items: Sequence[tuple[str, dict[str, Any]]],
+    *,
+    key_field: str,
+    scope: dict[str, Any],
+    result: RecordResult,
+) -> None:
+    """Create, update or leave each ``(key, values)``; keep replaced values as revisions."""
+    names = sorted({name for _key, values in items for name in values})
+    state: dict[str, _Pending] = {}
+    keys = sorted({key for key, _ in items})
+    for chunk in _chunks(keys):
+        rows = model._default_manager.filter(**scope, **{f"{key_field}__in": chunk}).values(
+            "pk", key_field, "revision", *names
+        )
+        for row in rows:
+            values = {name: row[name] for name in names}
+            state[row[key_field]] = _Pending(row["pk"], row["revision"], values)
+    for key, values in items:
+        pending = state.get(key)
+        if pending is None:
+            state[key] = _Pending(None, 1, dict(values), changed=True)
+            result.created += 1
+        elif pending.values == values:
+            result.unchanged += 1
+        else:
+            pending.history.append((pending.revision, pending.values))
+            pending.revision += 1
+            pending.values = dict(values)
+            pending.changed = True
+            result.updated += 1
+    to_create = [
+        model(**scope, **{key_field: key}, revision=p.revision, **p.values)
+        for key, p in state.items()
+        if p.pk is None
+    ]
+    model._default_manager.bulk_create(to_create, batch_size=CHUNK)
+    for obj in to_create:
+        state[getattr(obj, key_field)].pk = obj.pk
+    to_update = [
+        model(pk=p.pk, revision=p.revision, **p.values)
+        for p in state.values()
+        if p.changed and p.history and p.pk is not None
+    ]
+    if to_update:
+        model._default_manager.bulk_update(to_update, ["revision", *names], batch_size=CHUNK)
+    FactRevision.objects.bulk_create(
+        [
+            FactRevision(kind=kind, fact_id=p.pk, revision=revision, values=_jsonable(values))
+            for p in state.values()
+            for revision, values in p.history
+        ],
+        batch_size=CHUNK,
+    )
+
+
+# --- Per kind --------------------------------------------------------------------------------
+
+
+def _stay_permit_values(
+    r: StayPermitRecord, lookups: _Lookups, companies: dict[str, int]
+) -> dict[str, Any]:
+    return {
+        "permit_number": r.permit_number,
+        "permit_type": r.permit_type,
+        "visa_index": r.visa_index,
+        "status": r.status,
+        "issued_on": r.issued_on,
+        "valid_from": r.valid_from,
+        "valid_until": r.valid_until,
+        "sponsor_type": r.sponsor_type,
+        "sponsor_id": r.sponsor_id,
+        "sponsor_name": r.sponsor_name,
+        "sponsor_company_id": companies.get(r.sponsor_id)
+        if r.sponsor_type == SponsorType.COMPANY
+        else None,
+        "purpose": r.purpose,
+        "address": r.address,
+        "kelurahan": r.kelurahan,
+        "kecamatan_id": lookups.kecamatan_id(r.kecamatan),
+        "city": r.city,
+        "issuing_office": r.issuing_office,
+    }
+
+
+def _person_fact_values(
+    records: Sequence[Record], lookups: _Lookups
+) -> tuple[type[PersonFact], list[dict[str, Any]]]:
+    kind = records[0].kind
+    if kind == FactKind.STAY_PERMIT:
+        permits = [r for r in records if isinstance(r, StayPermitRecord)]
+        companies = _ensure_companies(
+            {
+                r.sponsor_id: r.sponsor_name or r.sponsor_id
+                for r in permits
+                if r.sponsor_type == SponsorType.COMPANY and r.sponsor_id
+            }
+        )
+        return StayPermit, [_stay_permit_values(r, lookups, companies) for r in permits]
+    if kind == FactKind.WORK_PERMIT:
+        work = [r for r in records if isinstance(r, WorkPermitRecord)]
+        employers = _ensure_companies({r.employer_id: r.employer_name for r in work})
+        return WorkPermit, [
+            {
+                "rptka_number": r.rptka_number,
+                "employer_id": employers[r.employer_id],
+                "position": r.position,
+                "work_address": r.work_address,
+                "work_kecamatan_id": lookups.kecamatan_id(r.work_kecamatan),
+                "valid_from": r.valid_from,
+                "valid_until": r.valid_until,
+                "status": r.status,
+                "dkptka_paid_until": r.dkptka_paid_until,
+            }
+            for r in work
+        ]
+    if kind == FactKind.RESIDENCE_REGISTRATION:
+        return Registration, [
+            {
+                "registration_number": r.registration_number,
+                "registration_type": r.registration_type,
+                "issued_on": r.issued_on,
+                "valid_until": r.valid_until,
+                "address": r.address,
+                "kelurahan": r.kelurahan,
+                "kecamatan_id": lookups.kecamatan_id(r.kecamatan),
+                "city": r.city,
+            }
+            for r in records
+            if isinstance(r, RegistrationRecord)
+        ]
+    if kind == FactKind.BORDER_CROSSING:
+        crossings = [r for r in records if isinstance(r, CrossingRecord)]
+        checkpoints = _ensure_checkpoints({r.checkpoint for r in crossings})
+        return BorderCrossing, [
+            {
+                "direction": r.direction,
+                "checkpoint_id": checkpoints[r.checkpoint],
+                "crossed_at": r.crossed_at,
+                "permit_type": r.permit_type,
+                "permit_number": r.permit_number,
+                "authorized_stay_until": r.authorized_stay_until,
+                "carrier": r.carrier,
+                "port_from_or_to": r.port_from_or_to,
+            }
+            for r in crossings
+        ]
+    if kind == FactKind.RESIDENCE_REPORT:
+        reports = [r for r in records if isinstance(r, ResidenceReportRecord)]
+        places = _ensure_places(reports, lookups)
+        return Stay, [
+            {
+                "place_id": place_id,
+                "permit_type": r.permit_type,
+                "permit_number": r.permit_number,
+                "purpose": r.purpose,
+                "check_in": r.check_in,
+                "check_out": r.check_out,
+                "reported_at": r.reported_at,
+            }
+            for r, place_id in zip(reports, places, strict=True)
+        ]
+    raise ValueError(f"{kind} records are not facts about a person")
+
+
+def _record_companies(
+    records: Sequence[CompanyRecord], lookups: _Lookups, source: Agency, result: RecordResult
+) -> None:
+    items = [
+        (
+            r.company_id,
+            {
+                "name": r.name,
+                "npwp": r.npwp,
+                "sector": r.sector,
+                "address": r.address,
+                "kelurahan": r.kelurahan,
+                "kecamatan_id": lookups.kecamatan_id(r.kecamatan),
+                "city": r.city,
+                "industrial_estate": r.industrial_estate,
+                "registered": True,
+                "source_id": source.pk,
+            },
+        )
+        for r in records
+    ]
+    _upsert(Company, FactKind.COMPANY, items, key_field="company_id", scope={}, result=result)
+
+
+@transaction.atomic
+def record_facts(records: Sequence[Record], *, source: Agency, actor: User | None) -> RecordResult:
+    """Write records of one kind from ``source`` as facts; return what changed.
+
+    Idempotent: the same records again are all counted as unchanged and write nothing but the
+    audit event.
+    """
+    if not records:
+        raise ValueError("no records to write")
+    kind = records[0].kind
+    if any(r.kind != kind for r in records):
+        raise ValueError("records of one kind per call")
+    result = RecordResult(kind=str(kind))
+    lookups = _Lookups()
+    if kind == FactKind.COMPANY:
+        _record_companies(
+            [r for r in records if isinstance(r, CompanyRecord)], lookups, source, result
+        )
+    else:
+        model, values = _person_fact_values(records, lookups)
+        identities = [r.identity for r in records]  # type: ignore[attr-defined]
+        holders = _link_persons(
+            identities, [r.key for r in records], kind=str(kind), source=source, result=result
+        )
+        for fact_values, holder in zip(values, holders, strict=True):
+            fact_values["person_id"] = holder.person.pk
+            fact_values["document_id"] = holder.document.pk
+        result.person_ids = {h.person.pk for h in holders}
+        _upsert(
+            model,
+            str(kind),
+            [(r.key, v) for r, v in zip(records, values, strict=True)],
+            key_field="source_key",
+            scope={"source": source},
+            result=result,
+        )
+    audit(actor=actor, verb=Verb.FACTS_RECORDED, agency=source, changes=result.as_dict())
+    return result

@@ -1,0 +1,158 @@
+"""A foreign national, their travel documents, and the tokens their names are searched by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from timpora.accounts.access import FACT_CATEGORIES, can_see_records, record_categories
+from timpora.accounts.choices import DataCategory
+from timpora.core.models import TimporaModel
+from timpora.core.querysets import ScopedQuerySet
+from timpora.registry.choices import Sex
+from timpora.registry.models.reference import Country
+
+
+class PersonQuerySet(ScopedQuerySet["Person"]):
+    def visible_to(self, user: Any) -> PersonQuerySet:
+        """Persons whose records the user's agency may see.
+
+        An agency sees a person when its profile grants identities and at least one category
+        that holds a record of theirs: Manpower sees workers and permit holders, not tourists.
+        """
+        from timpora.registry.models.facts import FACT_MODELS
+
+        categories = record_categories(user)
+        if not categories:
+            return self.none()
+        if categories >= {str(c) for c in FACT_CATEGORIES}:
+            return self.all()  # every person entered the registry through some fact
+        linked = Q()
+        for category in sorted(categories):
+            linked |= Exists(FACT_MODELS[category].objects.filter(person_id=OuterRef("pk")))
+        return self.filter(linked)
+
+
+class Person(TimporaModel):
+    """A foreign national as the agencies know them: one human being, ideally one row.
+
+    The identity fields hold the best-known values (from the latest record that created or
+    confirmed the person). A record whose document matches but whose identity does not is kept as
+    a separate person for the matching app to resolve; nothing is merged without an officer.
+    """
+
+    full_name = models.CharField(_("full name"), max_length=200)
+    given_names = models.CharField(_("given names"), max_length=200, blank=True)
+    surname = models.CharField(_("surname"), max_length=200, blank=True)
+    name_original = models.CharField(_("name in native script"), max_length=200, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    date_of_birth = models.CharField(
+        _("date of birth"),
+        max_length=10,
+        blank=True,
+        db_index=True,
+        help_text=_("YYYY, YYYY-MM or YYYY-MM-DD: some documents give only the year."),
+    )
+    place_of_birth = models.CharField(_("place of birth"), max_length=200, blank=True)
+    nationality = models.ForeignKey(
+        Country, verbose_name=_("nationality"), on_delete=models.PROTECT, related_name="+"
+    )
+    needs_resolution = models.BooleanField(
+        _("awaiting identity review"),
+        default=False,
+        help_text=_("Created because no known document matched; the resolver should look at it."),
+    )
+    first_source = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("first reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    first_source_kind = models.CharField(_("first record kind"), max_length=32)
+    first_source_key = models.CharField(_("first record key"), max_length=200)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["full_name", "date_of_birth"]
+        indexes = [models.Index(fields=["nationality", "full_name"], name="person_nat_name")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def audit_label(self) -> str:
+        # The audit log names a person by code only: it is read by auditors of every agency.
+        return ""
+
+
+class PersonNameToken(models.Model):
+    """One search token of a person's names (see ``timpora.lib.text.search_tokens``)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("name token")
+        verbose_name_plural = _("name tokens")
+        ordering = ["token"]
+        constraints = [
+            models.UniqueConstraint(fields=["token", "person"], name="name_token_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class TravelDocumentQuerySet(ScopedQuerySet["TravelDocument"]):
+    def visible_to(self, user: Any) -> TravelDocumentQuerySet:
+        if not (
+            can_see_records(user, DataCategory.IDENTITY)
+            and can_see_records(user, DataCategory.DOCUMENTS)
+        ):
+            return self.none()
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+
+class TravelDocument(TimporaModel):
+    """A passport (or other travel document) as printed, held by one person."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="documents"
+    )
+    number = models.CharField(_("number"), max_length=32)
+    number_key = models.CharField(
+        _("number (compared)"),
+        max_length=32,
+        db_index=True,
+        help_text=_("Upper-cased, without spaces, dashes or '<'."),
+    )
+    issuing_state = models.ForeignKey(
+        Country, verbose_name=_("issuing state"), on_delete=models.PROTECT, related_name="+"
+    )
+    expiry = models.DateField(_("expiry"), null=True, blank=True)
+    first_source = models.ForeignKey(
+        "accounts.Agency",
+        verbose_name=_("first reported by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    objects = TravelDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("travel document")
+        verbose_name_plural = _("travel documents")
+        ordering = ["person", "-expiry"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "number_key", "issuing_state"], name="document_once_per_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuing_state_id} {self.number}"

@@ -1,0 +1,525 @@
+"""Typed records of the exchange formats (v1), parsed from one row of text values.
+
+This is where a row's values are checked against the contract (required fields, codes, partial
+dates, offsets, ICAO country codes) and turned into typed records that
+:func:`timpora.registry.actions.record_facts` writes as facts. Reading files, encodings and
+column mapping are the exchange app's job; this module sees one ``{field: text}`` row at a time
+and names every field that is wrong, with the value and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from timpora.lib.dates import PartialDate
+from timpora.lib.text import document_key
+from timpora.registry.choices import (
+    Direction,
+    FactKind,
+    PermitStatus,
+    PermitType,
+    Purpose,
+    RegistrationType,
+    ReporterType,
+    Sex,
+    SponsorType,
+    WorkPermitStatus,
+)
+from timpora.registry.codes import normalise_country
+
+WIB = ZoneInfo("Asia/Jakarta")
+_VISA_INDEX = re.compile(r"^[A-Z][0-9]{1,2}[A-Z]?$")
+_CHECKPOINT = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
+MAX_TEXT = 300
+# Stands in for a required value that was missing; the row is rejected before it is used.
+_MISSING = datetime.min.replace(tzinfo=WIB)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One reason a row was rejected: the field, the value received and what was expected."""
+
+    field: str
+    value: str
+    expected: str
+
+
+class RowError(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.expected}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The codes a row is checked against, read once per batch from the reference tables."""
+
+    countries: frozenset[str]
+    kecamatan: Mapping[str, str]  # folded name → canonical name
+    batam_city_names: frozenset[str] = frozenset({"BATAM", "KOTA BATAM"})
+
+
+class _Row:
+    """Reads typed values out of one row, collecting every error instead of stopping at one."""
+
+    def __init__(self, values: Mapping[str, Any], reference: Reference) -> None:
+        self.values = values
+        self.reference = reference
+        self.errors: list[FieldError] = []
+
+    def raw(self, name: str) -> str:
+        value = self.values.get(name)
+        if value is None:
+            return ""
+        return str(value).strip()
+
+    def _fail(self, name: str, value: str, expected: str) -> None:
+        self.errors.append(FieldError(name, value[:200], expected))
+
+    def text(self, name: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
+        value = self.raw(name)
+        if required and not value:
+            self._fail(name, value, "a value (this field is required)")
+        elif len(value) > max_length:
+            self._fail(name, value, f"at most {max_length} characters")
+            return value[:max_length]
+        return value
+
+    def code(self, name: str, choices: type[Any], *, required: bool = False) -> str:
+        value = self.raw(name).upper()
+        if not value:
+            if required:
+                self._fail(name, value, "a value (this field is required)")
+            return ""
+        if value not in choices.values:
+            self._fail(name, value, "one of " + ", ".join(choices.values))
+            return ""
+        return value
+
+    def pattern(self, name: str, regex: re.Pattern[str], expected: str) -> str:
+        value = self.raw(name).upper()
+        if value and not regex.match(value):
+            self._fail(name, value, expected)
+            return ""
+        return value
+
+    def checkpoint(self, name: str) -> str:
+        value = self.text(name, required=True, max_length=16).upper()
+        if value and not _CHECKPOINT.match(value):
+            self._fail(name, value, "a checkpoint code such as BTM-BC")
+            return ""
+        return value
+
+    def country(self, name: str, *, required: bool = False) -> str:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self._fail(name, value, "a value (this field is required)")
+            return ""
+        code = normalise_country(value)
+        if code not in self.reference.countries:
+            self._fail(name, value, "an ISO 3166-1 alpha-3 or ICAO country code, e.g. SGP")
+            return ""
+        return code
+
+    def date(self, name: str, *, required: bool = False) -> date | None:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self._fail(name, value, "a value (this field is required)")
+            return None
+        try:
+            if len(value) != 10:  # fromisoformat also takes 20260301, which is not the contract
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            self._fail(name, value, "a date YYYY-MM-DD")
+            return None
+
+    def partial_date(self, name: str) -> str:
+        value = self.raw(name)
+        if not value:
+            return ""
+        try:
+            return str(PartialDate.parse(value))
+        except ValueError:
+            self._fail(name, value, "a date YYYY, YYYY-MM or YYYY-MM-DD")
+            return ""
+
+    def datetime(self, name: str, *, required: bool = False) -> datetime | None:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self._fail(name, value, "a value (this field is required)")
+            return None
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self._fail(name, value, "a date-time YYYY-MM-DDTHH:MM[:SS][+07:00]")
+            return None
+        if len(value) < 16:  # a bare date is not a time
+            self._fail(name, value, "a date-time YYYY-MM-DDTHH:MM[:SS][+07:00]")
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
+
+    def coordinate(self, name: str, limit: int) -> float | None:
+        value = self.raw(name)
+        if not value:
+            return None
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or abs(number) > limit:
+            self._fail(name, value, f"a decimal number between -{limit} and {limit}")
+            return None
+        return float(number)
+
+    def kecamatan(self, name: str, city: str, *, required: bool = False) -> str:
+        value = self.raw(name)
+        if not value:
+            if required:
+                self._fail(name, value, "a value (this field is required)")
+            return ""
+        canonical = self.reference.kecamatan.get(" ".join(value.upper().split()))
+        if canonical:
+            return canonical
+        if city.upper() in self.reference.batam_city_names:
+            known = ", ".join(sorted(set(self.reference.kecamatan.values())))
+            self._fail(name, value, f"a kecamatan of Batam: {known}")
+        return ""
+
+    def identity(self, *, passport_required: bool = True) -> Identity:
+        nationality = self.country("nationality", required=True)
+        passport = self.text("passport_number", required=passport_required, max_length=32)
+        if passport and not document_key(passport):
+            self._fail("passport_number", passport, "letters and digits")
+        issuing = self.country("passport_issuing_state") or nationality
+        return Identity(
+            full_name=" ".join(self.text("full_name", required=True, max_length=200).split()),
+            given_names=self.text("given_names", max_length=200),
+            surname=self.text("surname", max_length=200),
+            name_original=self.text("name_original", max_length=200),
+            sex=self.code("sex", Sex),
+            date_of_birth=self.partial_date("date_of_birth"),
+            place_of_birth=self.text("place_of_birth", max_length=200),
+            nationality=nationality,
+            passport_number=passport,
+            passport_issuing_state=issuing,
+            passport_expiry=self.date("passport_expiry"),
+        )
+
+    def finish(self) -> None:
+        if self.errors:
+            raise RowError(self.errors)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The identity block that every kind naming a person carries."""
+
+    full_name: str
+    nationality: str
+    given_names: str = ""
+    surname: str = ""
+    name_original: str = ""
+    sex: str = ""
+    date_of_birth: str = ""
+    place_of_birth: str = ""
+    passport_number: str = ""
+    passport_issuing_state: str = ""
+    passport_expiry: date | None = None
+
+    @property
+    def document_key(self) -> tuple[str, str]:
+        return document_key(self.passport_number), self.passport_issuing_state or self.nationality
+
+
+@dataclass(frozen=True)
+class Record:
+    """A typed record of one kind; ``key`` is its identity within its source agency."""
+
+    kind: ClassVar[FactKind]
+    key: str
+
+    def as_row(self) -> dict[str, str]:
+        """The record back as exchange-format text values (for exports and round trips)."""
+        row: dict[str, str] = {}
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if item.name == "key":
+                continue
+            if isinstance(value, Identity):
+                row.update({k: _text(v) for k, v in vars(value).items()})
+            else:
+                row[item.name] = _text(value)
+        return row
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+@dataclass(frozen=True)
+class CompanyRecord(Record):
+    kind = FactKind.COMPANY
+    company_id: str
+    name: str
+    npwp: str = ""
+    sector: str = ""
+    address: str = ""
+    kelurahan: str = ""
+    kecamatan: str = ""
+    city: str = ""
+    industrial_estate: str = ""
+
+
+@dataclass(frozen=True)
+class StayPermitRecord(Record):
+    kind = FactKind.STAY_PERMIT
+    identity: Identity
+    permit_number: str
+    permit_type: str
+    status: str
+    valid_from: date
+    valid_until: date
+    visa_index: str = ""
+    issued_on: date | None = None
+    sponsor_type: str = ""
+    sponsor_id: str = ""
+    sponsor_name: str = ""
+    purpose: str = ""
+    address: str = ""
+    kelurahan: str = ""
+    kecamatan: str = ""
+    city: str = ""
+    issuing_office: str = ""
+
+
+@dataclass(frozen=True)
+class WorkPermitRecord(Record):
+    kind = FactKind.WORK_PERMIT
+    identity: Identity
+    rptka_number: str
+    employer_id: str
+    employer_name: str
+    position: str
+    valid_from: date
+    valid_until: date
+    status: str
+    work_address: str = ""
+    work_kecamatan: str = ""
+    dkptka_paid_until: date | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationRecord(Record):
+    kind = FactKind.RESIDENCE_REGISTRATION
+    identity: Identity
+    registration_number: str
+    registration_type: str
+    issued_on: date
+    address: str
+    city: str
+    valid_until: date | None = None
+    kelurahan: str = ""
+    kecamatan: str = ""
+
+
+@dataclass(frozen=True)
+class CrossingRecord(Record):
+    kind = FactKind.BORDER_CROSSING
+    identity: Identity
+    crossing_id: str
+    direction: str
+    checkpoint: str
+    crossed_at: datetime
+    permit_type: str = ""
+    permit_number: str = ""
+    authorized_stay_until: date | None = None
+    carrier: str = ""
+    port_from_or_to: str = ""
+
+
+@dataclass(frozen=True)
+class ResidenceReportRecord(Record):
+    kind = FactKind.RESIDENCE_REPORT
+    identity: Identity
+    report_id: str
+    reporter_type: str
+    reporter_id: str
+    reporter_name: str
+    address: str
+    city: str
+    check_in: datetime
+    reported_at: datetime
+    place_name: str = ""
+    kelurahan: str = ""
+    kecamatan: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    permit_type: str = ""
+    permit_number: str = ""
+    purpose: str = ""
+    check_out: datetime | None = None
+
+
+def _company(r: _Row) -> CompanyRecord:
+    company_id = r.text("company_id", required=True, max_length=32)
+    city = r.text("city", max_length=100)
+    return CompanyRecord(
+        key=company_id,
+        company_id=company_id,
+        name=r.text("name", required=True, max_length=200),
+        npwp=r.text("npwp", max_length=32),
+        sector=r.text("sector", max_length=100),
+        address=r.text("address"),
+        kelurahan=r.text("kelurahan", max_length=100),
+        kecamatan=r.kecamatan("kecamatan", city),
+        city=city,
+        industrial_estate=r.text("industrial_estate", max_length=100),
+    )
+
+
+def _stay_permit(r: _Row) -> StayPermitRecord:
+    number = r.text("permit_number", required=True, max_length=64)
+    city = r.text("city", max_length=100)
+    valid_from = r.date("valid_from", required=True)
+    valid_until = r.date("valid_until", required=True)
+    if valid_from and valid_until and valid_until < valid_from:
+        r._fail("valid_until", str(valid_until), "a date on or after valid_from")
+    return StayPermitRecord(
+        key=number,
+        identity=r.identity(),
+        permit_number=number,
+        permit_type=r.code("permit_type", PermitType, required=True),
+        visa_index=r.pattern("visa_index", _VISA_INDEX, "a visa index such as C1, E23 or E28A"),
+        status=r.code("status", PermitStatus, required=True),
+        issued_on=r.date("issued_on"),
+        valid_from=valid_from or date.min,
+        valid_until=valid_until or date.min,
+        sponsor_type=r.code("sponsor_type", SponsorType),
+        sponsor_id=r.text("sponsor_id", max_length=32),
+        sponsor_name=r.text("sponsor_name", max_length=200),
+        purpose=r.code("purpose", Purpose),
+        address=r.text("address"),
+        kelurahan=r.text("kelurahan", max_length=100),
+        kecamatan=r.kecamatan("kecamatan", city),
+        city=city,
+        issuing_office=r.text("issuing_office", max_length=100),
+    )
+
+
+def _work_permit(r: _Row) -> WorkPermitRecord:
+    identity = r.identity()
+    rptka = r.text("rptka_number", required=True, max_length=64)
+    valid_from = r.date("valid_from", required=True)
+    valid_until = r.date("valid_until", required=True)
+    if valid_from and valid_until and valid_until < valid_from:
+        r._fail("valid_until", str(valid_until), "a date on or after valid_from")
+    return WorkPermitRecord(
+        key=f"{rptka}|{document_key(identity.passport_number)}",
+        identity=identity,
+        rptka_number=rptka,
+        employer_id=r.text("employer_id", required=True, max_length=32),
+        employer_name=r.text("employer_name", required=True, max_length=200),
+        position=r.text("position", required=True, max_length=200),
+        work_address=r.text("work_address"),
+        work_kecamatan=r.kecamatan("work_kecamatan", "BATAM"),
+        valid_from=valid_from or date.min,
+        valid_until=valid_until or date.min,
+        status=r.code("status", WorkPermitStatus, required=True),
+        dkptka_paid_until=r.date("dkptka_paid_until"),
+    )
+
+
+def _registration(r: _Row) -> RegistrationRecord:
+    number = r.text("registration_number", required=True, max_length=64)
+    city = r.text("city", required=True, max_length=100)
+    return RegistrationRecord(
+        key=number,
+        identity=r.identity(),
+        registration_number=number,
+        registration_type=r.code("registration_type", RegistrationType, required=True),
+        issued_on=r.date("issued_on", required=True) or date.min,
+        valid_until=r.date("valid_until"),
+        address=r.text("address", required=True),
+        kelurahan=r.text("kelurahan", max_length=100),
+        kecamatan=r.kecamatan("kecamatan", city, required=True),
+        city=city,
+    )
+
+
+def _crossing(r: _Row) -> CrossingRecord:
+    crossing_id = r.text("crossing_id", required=True, max_length=64)
+    return CrossingRecord(
+        key=crossing_id,
+        identity=r.identity(),
+        crossing_id=crossing_id,
+        direction=r.code("direction", Direction, required=True),
+        checkpoint=r.checkpoint("checkpoint"),
+        crossed_at=r.datetime("crossed_at", required=True) or _MISSING,
+        permit_type=r.code("permit_type", PermitType),
+        permit_number=r.text("permit_number", max_length=64),
+        authorized_stay_until=r.date("authorized_stay_until"),
+        carrier=r.text("carrier", max_length=100),
+        port_from_or_to=r.text("port_from_or_to", max_length=100),
+    )
+
+
+def _residence_report(r: _Row) -> ResidenceReportRecord:
+    report_id = r.text("report_id", required=True, max_length=64)
+    city = r.text("city", required=True, max_length=100)
+    check_in = r.datetime("check_in", required=True)
+    check_out = r.datetime("check_out")
+    if check_in and check_out and check_out < check_in:
+        r._fail("check_out", r.raw("check_out"), "a date-time after check_in")
+    return ResidenceReportRecord(
+        key=report_id,
+        identity=r.identity(),
+        report_id=report_id,
+        reporter_type=r.code("reporter_type", ReporterType, required=True),
+        reporter_id=r.text("reporter_id", required=True, max_length=32),
+        reporter_name=r.text("reporter_name", required=True, max_length=200),
+        place_name=r.text("place_name", max_length=200),
+        address=r.text("address", required=True),
+        kelurahan=r.text("kelurahan", max_length=100),
+        kecamatan=r.kecamatan("kecamatan", city),
+        city=city,
+        latitude=r.coordinate("latitude", 90),
+        longitude=r.coordinate("longitude", 180),
+        permit_type=r.code("permit_type", PermitType),
+        permit_number=r.text("permit_number", max_length=64),
+        purpose=r.code("purpose", Purpose),
+        check_in=check_in or _MISSING,
+        check_out=check_out,
+        reported_at=r.datetime("reported_at", required=True) or _MISSING,
+    )
+
+
+PARSERS: dict[str, Callable[[_Row], Record]] = {
+    FactKind.COMPANY: _company,
+    FactKind.STAY_PERMIT: _stay_permit,
+    FactKind.WORK_PERMIT: _work_permit,
+    FactKind.RESIDENCE_REGISTRATION: _registration,
+    FactKind.BORDER_CROSSING: _crossing,
+    FactKind.RESIDENCE_REPORT: _residence_report,
+}
+
+
+def parse_row(kind: FactKind | str, values: Mapping[str, Any], reference: Reference) -> Record:
+    """Parse one row of ``kind``; raise :class:`RowError` listing every wrong field."""
+    row = _Row(values, reference)
+    record = PARSERS[str(kind)](row)
+    row.finish()
+    return record
