@@ -38,7 +38,7 @@ bench: install
 	$(BIN)/python bench/search_bench.py
 
 messages: install
-	cd timpora && ../$(BIN)/timpora makemessages -l id -l en --no-obsolete --ignore 'tests/*'
+	$(BIN)/timpora makemessages -l id -l en --no-obsolete --add-location file --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" --ignore "*/tests/*" --ignore "build/*"
 	$(BIN)/python scripts/compile_messages.py
 
 clean:
