@@ -51,13 +51,13 @@ def _secret_key_from_data_dir(data_dir: Path) -> str:
     return key
 
 
-SECRET_KEY = env.optional_str("SECRET_KEY") or _secret_key_from_data_dir(DATA_DIR)
+SECRET_KEY = env.optional_text("SECRET_KEY") or _secret_key_from_data_dir(DATA_DIR)
 if len(SECRET_KEY) < 50:
     raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
 
-DEBUG = env.bool("DEBUG", False)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", [])
+DEBUG = env.flag("DEBUG", False)
+ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS", [])
 for _origin in CSRF_TRUSTED_ORIGINS:
     if not _origin.startswith(("http://", "https://")):
         raise ImproperlyConfigured(
@@ -66,7 +66,7 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 
 # --- Database ----------------------------------------------------------------------------------
 _DEFAULT_DB_URL = f"sqlite:///{DATA_DIR / 'timpora.sqlite3'}"
-_db_url = env.str("DATABASE_URL", _DEFAULT_DB_URL)
+_db_url = env.text("DATABASE_URL", _DEFAULT_DB_URL)
 try:
     _db = dj_database_url.parse(_db_url, conn_max_age=0)
 except (ValueError, KeyError) as exc:
@@ -77,12 +77,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # Writers queue instead of failing at once; IMMEDIATE takes the write lock at BEGIN, so a
         # transaction never fails half-way when another process writes (SQLITE_BUSY upgrades).
-        "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
+        "timeout": env.integer("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ImproperlyConfigured(
@@ -179,13 +179,13 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Lock-out after repeated failed log-ins (django-axes), per user name so that one office behind
 # one address is not locked out by a single careless colleague.
-AXES_FAILURE_LIMIT = env.int("TIMPORA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
-AXES_COOLOFF_TIME = env.int("TIMPORA_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
+AXES_FAILURE_LIMIT = env.integer("TIMPORA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env.integer("TIMPORA_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = ["username"]
 # Password spraying from one address is slowed by a per-address rate limit on the log-in form
 # instead (LOGIN_RATE below, core.ratelimit), which does not lock a whole office out.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-LOGIN_RATE = env.str("TIMPORA_LOGIN_RATE", "30/m")
+LOGIN_RATE = env.text("TIMPORA_LOGIN_RATE", "30/m")
 if not re.fullmatch(r"[1-9][0-9]*/[smhd]", LOGIN_RATE):
     raise ImproperlyConfigured(f"TIMPORA_LOGIN_RATE={LOGIN_RATE!r} is not a rate such as 30/m.")
 AXES_RESET_ON_SUCCESS = True
@@ -194,24 +194,24 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = "Timpora"
-API_TOKEN_MAX_DAYS = env.int("TIMPORA_API_TOKEN_MAX_DAYS", 90, minimum=1)
+API_TOKEN_MAX_DAYS = env.integer("TIMPORA_API_TOKEN_MAX_DAYS", 90, minimum=1)
 
-SECURE_COOKIES = env.bool("TIMPORA_SECURE_COOKIES", True)
+SECURE_COOKIES = env.flag("TIMPORA_SECURE_COOKIES", True)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("TIMPORA_SESSION_IDLE_MINUTES", 60, minimum=5) * 60
+SESSION_COOKIE_AGE = env.integer("TIMPORA_SESSION_IDLE_MINUTES", 60, minimum=5) * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle time-out
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env.int("TIMPORA_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_SECONDS = env.integer("TIMPORA_HSTS_SECONDS", 0, minimum=0)
 SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("TIMPORA_BEHIND_TLS_PROXY", False) else None
+    ("HTTP_X_FORWARDED_PROTO", "https") if env.flag("TIMPORA_BEHIND_TLS_PROXY", False) else None
 )
 
 CONTENT_SECURITY_POLICY = {
@@ -238,7 +238,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
-TIME_ZONE = env.str("TIME_ZONE", "Asia/Jakarta")
+TIME_ZONE = env.text("TIME_ZONE", "Asia/Jakarta")
 if TIME_ZONE not in zoneinfo.available_timezones():
     raise ImproperlyConfigured(f"TIME_ZONE={TIME_ZONE!r} is not a known IANA time zone.")
 USE_I18N = True

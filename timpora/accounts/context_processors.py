@@ -22,6 +22,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append((reverse("audit:event_list"), _("Audit log"), "audit"))
     if getattr(user, "is_agency_admin", False):
         items.append((reverse("accounts:user_list"), _("Users"), "users"))
-    if user.agency_id:  # type: ignore[union-attr]
+    if getattr(user, "agency_id", None):
         items.append((reverse("accounts:agency_list"), _("Agencies"), "agencies"))
     return {"nav_items": items}

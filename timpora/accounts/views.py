@@ -64,10 +64,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
             return render(request, "accounts/locked_out.html", status=429)
         if user is None:
             form.add_error(None, _("The user name or the password is not correct."))
-        elif two_factor.has_two_factor(user):  # type: ignore[arg-type]
+        elif two_factor.has_two_factor(user):
             request.session[PENDING_KEY] = {
                 "user": user.pk,
-                "backend": user.backend,  # type: ignore[attr-defined]
+                "backend": user.backend,
                 "until": time.time() + PENDING_SECONDS,
                 "next": _next_url(request),
             }
@@ -139,7 +139,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 
 def _levels_table(levels: dict[str, str]) -> list[tuple[str, str]]:
-    return [(category.label, levels.get(category.value, "NONE")) for category in DataCategory]
+    return [(str(category.label), levels.get(category.value, "NONE")) for category in DataCategory]
 
 
 @login_required

@@ -27,7 +27,7 @@ def _jsonable(value: Mapping[str, Any] | None) -> dict[str, Any]:
     """Turn dates, UUIDs and decimals into the JSON that any database gives back unchanged."""
     if not value:
         return {}
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
 
 
 def _subject(subject: models.Model | None) -> tuple[str, str, str]:

@@ -8,6 +8,7 @@ from datetime import datetime, time
 from typing import Any
 
 from django import forms
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -30,7 +31,7 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=gettext_lazy("Actor (user name)"), required=False, max_length=150)
     agency = forms.ModelChoiceField(
         label=gettext_lazy("Agency"),
-        queryset=AuditEvent._meta.get_field("agency").related_model.objects.all(),  # type: ignore[union-attr]
+        queryset=apps.get_model("accounts", "Agency").objects.all(),
         required=False,
         to_field_name="code",
         empty_label=gettext_lazy("Any"),
@@ -80,7 +81,7 @@ def _auditor(request: HttpRequest) -> Any:
 def event_list(request: HttpRequest) -> HttpResponse:
     _auditor(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("agency").order_by("-seq")
+    events: QuerySet[AuditEvent] = AuditEvent.objects.select_related("agency").order_by("-seq")
     if form.is_valid():
         events = form.filter(events)
     page = Paginator(events, 50).get_page(request.GET.get("page"))
@@ -103,7 +104,7 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered log as CSV (at most 100,000 events), itself recorded in the log."""
     auditor = _auditor(request)
     form = AuditFilterForm(request.GET or None)
-    events = AuditEvent.objects.select_related("agency").order_by("seq")
+    events: QuerySet[AuditEvent] = AuditEvent.objects.select_related("agency").order_by("seq")
     if form.is_valid():
         events = form.filter(events)
     record(

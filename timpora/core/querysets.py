@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, Protocol, TypeVar
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.http import Http404
 
@@ -38,6 +39,6 @@ def get_visible_or_404(queryset: models.QuerySet[M], user: Any, code: str | uuid
         raise Http404 from None
     scoped = queryset.visible_to(user)  # type: ignore[attr-defined]
     try:
-        return scoped.get(code=wanted)  # type: ignore[no-any-return]
-    except queryset.model.DoesNotExist:
+        return scoped.get(code=wanted)
+    except ObjectDoesNotExist:
         raise Http404 from None

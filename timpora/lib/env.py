@@ -32,14 +32,14 @@ class Env:
         value = value.strip()
         return value or None
 
-    def str(self, name: str, default: str) -> str:
+    def text(self, name: str, default: str) -> str:
         value = self._raw(name)
         return default if value is None else value
 
-    def optional_str(self, name: str) -> str | None:
+    def optional_text(self, name: str) -> str | None:
         return self._raw(name)
 
-    def bool(self, name: str, default: bool) -> bool:
+    def flag(self, name: str, default: bool) -> bool:
         value = self._raw(name)
         if value is None:
             return default
@@ -52,7 +52,7 @@ class Env:
             f"{name}={value!r} is not a boolean: use one of true/false, yes/no, on/off, 1/0."
         )
 
-    def int(self, name: str, default: int, *, minimum: int | None = None) -> int:
+    def integer(self, name: str, default: int, *, minimum: int | None = None) -> int:
         value = self._raw(name)
         if value is None:
             return default
@@ -64,7 +64,7 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is below its minimum of {minimum}.")
         return number
 
-    def list(self, name: str, default: list[str]) -> list[str]:
+    def items(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None:
             return list(default)

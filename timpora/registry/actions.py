@@ -268,15 +268,15 @@ def _ensure_places(records: Sequence[ResidenceReportRecord], lookups: _Lookups) 
             "longitude": r.longitude,
             "company_id": company_ids.get(r.reporter_id),
         }
-        place = existing.get(key)
-        if place is None:
+        found = existing.get(key)
+        if found is None:
             place = Place(reporter_id=key[0], address_key=key[1], **values)
             existing[key] = place
             to_create.append(place)
-        elif any(getattr(place, name) != value for name, value in values.items()):
+        elif any(getattr(found, name) != value for name, value in values.items()):
             for name, value in values.items():
-                setattr(place, name, value)
-            to_update.append(place)
+                setattr(found, name, value)
+            to_update.append(found)
     Place.objects.bulk_create(to_create, batch_size=CHUNK)
     if to_update:
         Place.objects.bulk_update(to_update, list(values), batch_size=CHUNK)
@@ -296,7 +296,7 @@ class _Pending:
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))  # type: ignore[no-any-return]
+    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
 
 
 def _upsert(
@@ -351,6 +351,7 @@ def _upsert(
         [
             FactRevision(kind=kind, fact_id=p.pk, revision=revision, values=_jsonable(values))
             for p in state.values()
+            if p.pk is not None
             for revision, values in p.history
         ],
         batch_size=CHUNK,

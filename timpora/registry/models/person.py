@@ -32,7 +32,7 @@ class PersonQuerySet(ScopedQuerySet["Person"]):
             return self.all()  # every person entered the registry through some fact
         linked = Q()
         for category in sorted(categories):
-            linked |= Exists(FACT_MODELS[category].objects.filter(person_id=OuterRef("pk")))
+            linked |= Q(Exists(FACT_MODELS[category].objects.filter(person_id=OuterRef("pk"))))
         return self.filter(linked)
 
 
