@@ -31,10 +31,13 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 @pytest.fixture
-def browser() -> Any:
+def browser(monkeypatch: Any) -> Any:
     """Debian's Chromium driven by Playwright; nothing is downloaded."""
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API runs an event loop in this thread; the test's own database checks
+    # between browser steps are plain synchronous calls, which Django would otherwise refuse.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     args = [
         "--disable-background-networking",
         "--disable-component-update",

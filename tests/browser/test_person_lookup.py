@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from timpora.audit.models import AuditEvent
-from timpora.conftest import TAN, ZHANG, crossing
+from timpora.testing import TAN, ZHANG, crossing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

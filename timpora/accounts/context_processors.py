@@ -12,8 +12,8 @@ from timpora.accounts.access import record_categories
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    user = request.user
-    if not user.is_authenticated:
+    user = getattr(request, "user", None)  # absent on error pages of the static files handler
+    if user is None or not user.is_authenticated:
         return {"nav_items": []}
     items = [(reverse("core:home"), _("Home"), "home")]
     if record_categories(user):

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from timpora.audit.choices import Purpose
 from timpora.core.htmx import render_page
 from timpora.core.querysets import get_visible_or_404
 from timpora.registry import queries
@@ -58,5 +59,5 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "registry/person_detail.html",
-        {"person": person, "rec": record, "purpose": purpose},
+        {"person": person, "rec": record, "purpose": Purpose(purpose).label},
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from timpora.conftest import NGUYEN, TAN, ZHANG, crossing, stay_permit
+from timpora.testing import NGUYEN, TAN, ZHANG, crossing, stay_permit
 from timpora.registry.models import BorderCrossing, FactRevision, Person, StayPermit
 
 

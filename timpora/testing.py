@@ -1,0 +1,183 @@
+"""The test cast (STYLE.md) and helpers, loaded as a pytest plugin by the root conftest.py.
+
+Everyone is created through the real actions, as in production. Reference data (countries,
+kecamatan, checkpoints, the Batam agencies) is loaded once per test database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from timpora.accounts import actions as accounts
+from timpora.accounts.choices import AgencyKind, Role
+from timpora.accounts.models import Agency, User
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    with django_db_blocker.unblock():
+        call_command("init", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings: Any, tmp_path: Any) -> None:
+    settings.SECURE_COOKIES = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_data(db: Any) -> None:
+    """Reference data, reloaded when a transactional test emptied the database."""
+    from timpora.registry.models import Country
+
+    if not Country.objects.exists():
+        call_command("init", verbosity=0)
+
+
+@dataclass
+class Cast:
+    imigrasi: Agency
+    disnaker: Agency
+    kesbangpol: Agency
+    alice: User  # immigration officer
+    bob: User  # immigration supervisor
+    charlie: User  # manpower officer
+    dina: User  # coordinator (immigration)
+    erin: User  # auditor (immigration)
+    fajar: User  # immigration agency administrator
+    gita: User  # local-government officer
+    passwords: dict[str, str]
+
+    def client_for(self, user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+def _agency(code: str, name: str, kind: str) -> Agency:
+    return accounts.ensure_agency(code=code, name=name, kind=kind, actor=None)
+
+
+@pytest.fixture
+def cast(reference_data: None) -> Cast:
+    imigrasi = Agency.objects.get(code="IMI-BTM")
+    disnaker = Agency.objects.get(code="DISNAKER-BTM")
+    kesbangpol = Agency.objects.get(code="KESBANGPOL-BTM")
+    passwords: dict[str, str] = {}
+
+    def person(name: str, agency: Agency, role: str) -> User:
+        user, password = accounts.create_user(
+            agency=agency, username=name, full_name=name.title(), role=role, actor=None
+        )
+        passwords[name] = password
+        return user
+
+    return Cast(
+        imigrasi=imigrasi,
+        disnaker=disnaker,
+        kesbangpol=kesbangpol,
+        alice=person("alice", imigrasi, Role.OFFICER),
+        bob=person("bob", imigrasi, Role.SUPERVISOR),
+        charlie=person("charlie", disnaker, Role.OFFICER),
+        dina=person("dina", imigrasi, Role.COORDINATOR),
+        erin=person("erin", imigrasi, Role.AUDITOR),
+        fajar=person("fajar", imigrasi, Role.AGENCY_ADMIN),
+        gita=person("gita", kesbangpol, Role.OFFICER),
+        passwords=passwords,
+    )
+
+
+@pytest.fixture
+def fixtures_dir() -> Iterator[Any]:
+    yield settings.BASE_DIR / "tests" / "fixtures"
+
+
+__all__ = ["AgencyKind", "Cast"]
+
+
+class Facts:
+    """Writes exchange-format rows as facts through the real parser and action."""
+
+    def add(self, kind: str, rows: list[dict[str, Any]], *, source: Agency) -> Any:
+        from timpora.registry.actions import record_facts
+        from timpora.registry.records import parse_row
+        from timpora.registry.reference import current_reference
+
+        reference = current_reference()
+        records = [parse_row(kind, row, reference) for row in rows]
+        return record_facts(records, source=source, actor=None)
+
+
+@pytest.fixture
+def facts(reference_data: None) -> Facts:
+    return Facts()
+
+
+TAN = {
+    "full_name": "TAN WEI MING",
+    "given_names": "WEI MING",
+    "surname": "TAN",
+    "sex": "M",
+    "date_of_birth": "1979-04-12",
+    "nationality": "SGP",
+    "passport_number": "K1234567A",
+}
+ZHANG = {
+    "full_name": "ZHANG WEI",
+    "given_names": "WEI",
+    "surname": "ZHANG",
+    "name_original": "张伟",
+    "sex": "M",
+    "date_of_birth": "1988-11-02",
+    "nationality": "CHN",
+    "passport_number": "EJ4820193",
+}
+NGUYEN = {
+    "full_name": "NGUYEN VAN THANG",
+    "given_names": "VAN THANG",
+    "surname": "NGUYEN",
+    "name_original": "Nguyễn Văn Thắng",
+    "sex": "M",
+    "date_of_birth": "1992",
+    "nationality": "VNM",
+    "passport_number": "C8842211",
+}
+
+
+def crossing(
+    identity: dict[str, str], key: str, direction: str, at: str, **extra: str
+) -> dict[str, str]:
+    return {
+        "crossing_id": key,
+        "direction": direction,
+        "checkpoint": "BTM-HB",
+        "crossed_at": at,
+        **identity,
+        **extra,
+    }
+
+
+def stay_permit(identity: dict[str, str], number: str, **extra: str) -> dict[str, str]:
+    row = {
+        "permit_number": number,
+        "permit_type": "ITAS",
+        "visa_index": "E23",
+        "status": "ACTIVE",
+        "valid_from": "2026-01-01",
+        "valid_until": "2026-12-31",
+        "sponsor_type": "COMPANY",
+        "sponsor_id": "8120009876543",
+        "sponsor_name": "PT Sinar Baja Fabrikasi",
+        **identity,
+    }
+    row.update(extra)
+    return row
