@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from timpora.audit.models import AuditEvent
-from timpora.testing import NGUYEN, TAN, ZHANG, crossing, stay_permit
 from timpora.registry.models import Person
+from timpora.testing import NGUYEN, TAN, ZHANG, crossing, stay_permit
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from timpora.testing import NGUYEN, TAN, ZHANG, crossing, stay_permit
 from timpora.registry.models import BorderCrossing, FactRevision, Person, StayPermit
+from timpora.testing import NGUYEN, TAN, ZHANG, crossing, stay_permit
 
 
 def test_it_links_records_with_the_same_passport_to_one_person(cast, facts):
