@@ -68,14 +68,6 @@ def test_it_says_what_is_wrong_in_one_line_from_the_console_script(tmp_path, nam
     assert name in result.stderr
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: settings.py creates TIMPORA_DATA_DIR with a bare mkdir(); when the path is a file "
-        "(or cannot be created) start-up ends in a FileExistsError/PermissionError traceback "
-        "that does not name the variable, instead of ImproperlyConfigured"
-    ),
-    strict=True,
-)
 def test_it_names_a_data_dir_that_is_a_file(tmp_path):
     a_file = tmp_path / "not-a-directory"
     a_file.write_text("")
@@ -123,13 +115,5 @@ def test_it_documents_every_environment_variable():
     assert missing == []
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: settings.py reads SQLITE_BUSY_TIMEOUT_SECONDS only for SQLite and "
-        "DATABASE_CONN_MAX_AGE only for PostgreSQL, so ENV_VARIABLES (and the documentation "
-        "test built on it) misses the other engine's variable"
-    ),
-    strict=True,
-)
 def test_it_lists_the_variables_of_both_database_engines():
     assert {"SQLITE_BUSY_TIMEOUT_SECONDS", "DATABASE_CONN_MAX_AGE"} <= settings.ENV_VARIABLES

@@ -26,7 +26,12 @@ env = Env()
 
 # --- Where Timpora keeps its files -------------------------------------------------------------
 DATA_DIR = env.path("TIMPORA_DATA_DIR", BASE_DIR / "var")
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+try:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+except OSError as _exc:
+    raise ImproperlyConfigured(
+        f"TIMPORA_DATA_DIR={str(DATA_DIR)!r} cannot be used as a directory: {_exc.strerror}."
+    ) from None
 
 
 def _secret_key_from_data_dir(data_dir: Path) -> str:
@@ -67,6 +72,9 @@ for _origin in CSRF_TRUSTED_ORIGINS:
 # --- Database ----------------------------------------------------------------------------------
 _DEFAULT_DB_URL = f"sqlite:///{DATA_DIR / 'timpora.sqlite3'}"
 _db_url = env.text("DATABASE_URL", _DEFAULT_DB_URL)
+# Both engines' options are read (and so checked) whichever engine is in use.
+_SQLITE_TIMEOUT = env.integer("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1)
+_PG_CONN_MAX_AGE = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
 try:
     _db = dj_database_url.parse(_db_url, conn_max_age=0)
 except (ValueError, KeyError) as exc:
@@ -77,12 +85,12 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
     _db["OPTIONS"] = {
         # Writers queue instead of failing at once; IMMEDIATE takes the write lock at BEGIN, so a
         # transaction never fails half-way when another process writes (SQLITE_BUSY upgrades).
-        "timeout": env.integer("SQLITE_BUSY_TIMEOUT_SECONDS", 20, minimum=1),
+        "timeout": _SQLITE_TIMEOUT,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 elif _db["ENGINE"] == "django.db.backends.postgresql":
-    _db["CONN_MAX_AGE"] = env.integer("DATABASE_CONN_MAX_AGE", 60, minimum=0)
+    _db["CONN_MAX_AGE"] = _PG_CONN_MAX_AGE
     _db["CONN_HEALTH_CHECKS"] = True
 else:
     raise ImproperlyConfigured(

@@ -41,6 +41,19 @@ def _require(condition: bool, message: str) -> None:
         raise PermissionDenied(message)
 
 
+# Roles with power beyond the user's own agency: a coordinator edits every agency's access
+# profile, an auditor reads every agency's audit events. An agency administrator cannot grant
+# them; the platform operator does, with `timpora setrole` (decision 6).
+TEAM_ROLES = frozenset({Role.COORDINATOR, Role.AUDITOR})
+
+
+def _require_grantable(role: str, actor: User | None) -> None:
+    _require(
+        actor is None or role not in TEAM_ROLES,
+        _("Coordinator and auditor roles are granted by the platform operator."),
+    )
+
+
 def _may_manage_users_of(actor: User | None, agency: Agency | None) -> bool:
     if actor is None:  # the system: init, demo, createsuperuser
         return True
@@ -199,6 +212,7 @@ def create_user(
         _may_manage_users_of(actor, agency),
         _("Only an administrator of this agency manages its users."),
     )
+    _require_grantable(str(role), actor)
     if User.objects.filter(username__iexact=username).exists():
         raise ValidationError({"username": _("A user with that user name already exists.")})
     password = generate_password()
@@ -225,6 +239,9 @@ def change_user(user: User, *, full_name: str, email: str, role: Role | str, act
         not (user.pk == actor.pk and role != user.role),
         _("You cannot change your own role."),
     )
+    if role != user.role:
+        _require_grantable(str(role), actor)
+        _require_grantable(user.role, actor)
     changes = {
         field: [getattr(user, field), value]
         for field, value in (("full_name", full_name), ("email", email), ("role", str(role)))
@@ -235,6 +252,19 @@ def change_user(user: User, *, full_name: str, email: str, role: Role | str, act
             setattr(user, field, new)
         user.save(update_fields=list(changes))
         record(actor=actor, verb=Verb.USER_CHANGED, subject=user, changes=changes)
+    return user
+
+
+@transaction.atomic
+def set_role(user: User, role: Role | str, *, actor: None) -> User:
+    """The platform operator's way to grant any role, team roles included (``timpora setrole``)."""
+    role = Role(role)
+    if user.role != role:
+        record(
+            actor=actor, verb=Verb.USER_CHANGED, subject=user, changes={"role": [user.role, role]}
+        )
+        user.role = role
+        user.save(update_fields=["role"])
     return user
 
 

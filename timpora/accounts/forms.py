@@ -8,6 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from timpora.accounts.choices import AccessLevel, DataCategory, Role
 
+# The roles an agency administrator may give (team roles are the platform operator's).
+AGENCY_ROLES = [(r.value, r.label) for r in Role if r not in (Role.COORDINATOR, Role.AUDITOR)]
+
 
 class LoginForm(forms.Form):
     username = forms.CharField(
@@ -80,13 +83,20 @@ class UserForm(forms.Form):
     )
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("Email"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.OFFICER)
+    role = forms.ChoiceField(label=_("Role"), choices=AGENCY_ROLES, initial=Role.OFFICER)
 
 
 class UserChangeForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     email = forms.EmailField(label=_("Email"), required=False)
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=AGENCY_ROLES)
+
+    def __init__(self, *args: Any, current_role: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if current_role not in dict(AGENCY_ROLES):
+            # A team role is shown, but stays as the platform operator set it.
+            self.fields["role"].choices = Role.choices
+            self.fields["role"].disabled = True
 
 
 class AccessProfileForm(forms.Form):

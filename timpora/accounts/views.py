@@ -119,10 +119,14 @@ def profile(request: HttpRequest) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as exc:
-            for message in exc.messages:
-                form.add_error(
-                    "old_password" if "current" in message.lower() else "new_password", message
-                )
+            # The action names the field of a wrong current password; the password validators
+            # raise plain lists, which concern the new password.
+            errors = (
+                exc.error_dict if hasattr(exc, "error_dict") else {"new_password": exc.error_list}
+            )
+            for field, items in errors.items():
+                for error in items:
+                    form.add_error(field, error)
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
@@ -255,6 +259,7 @@ def user_detail(request: HttpRequest, code: str) -> HttpResponse:
     form = UserChangeForm(
         request.POST or None,
         initial={"full_name": user.full_name, "email": user.email, "role": user.role},
+        current_role=user.role,
     )
     new_password = None
     if request.method == "POST":

@@ -6,6 +6,7 @@ event exists exactly when its change was committed.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import uuid
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,17 @@ def _jsonable(value: Mapping[str, Any] | None) -> dict[str, Any]:
     if not value:
         return {}
     return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def _normalised_address(address: str | None) -> str | None:
+    """The address as the database will give it back (``2001:DB8:0::1`` → ``2001:db8::1``),
+    so that the hash written now matches the content read later."""
+    if not address:
+        return None
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
 
 
 def _subject(subject: models.Model | None) -> tuple[str, str, str]:
@@ -80,7 +92,7 @@ def record(
             subject_label=slabel,
             changes=_jsonable(changes),
             purpose=str(purpose),
-            client_address=client_address(),
+            client_address=_normalised_address(client_address()),
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()

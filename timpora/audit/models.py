@@ -83,6 +83,9 @@ class AuditEvent(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError("audit events cannot be changed")
+        # Always an INSERT: a new instance given an existing id must not overwrite that event.
+        kwargs["force_insert"] = True
+        kwargs.pop("force_update", None)
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:

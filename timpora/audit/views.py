@@ -70,6 +70,14 @@ class AuditFilterForm(forms.Form):
         return events
 
 
+def _filtered(form: AuditFilterForm, events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    """The events that fit the filters; none at all while a filter is malformed, so that a typo
+    in one filter never widens the result to the whole log."""
+    if not form.is_bound:
+        return events
+    return form.filter(events) if form.is_valid() else events.none()
+
+
 def _auditor(request: HttpRequest) -> Any:
     user: Any = request.user
     if not getattr(user, "is_auditor", False):
@@ -81,9 +89,7 @@ def _auditor(request: HttpRequest) -> Any:
 def event_list(request: HttpRequest) -> HttpResponse:
     _auditor(request)
     form = AuditFilterForm(request.GET or None)
-    events: QuerySet[AuditEvent] = AuditEvent.objects.select_related("agency").order_by("-seq")
-    if form.is_valid():
-        events = form.filter(events)
+    events = _filtered(form, AuditEvent.objects.select_related("agency").order_by("-seq"))
     page = Paginator(events, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -104,9 +110,7 @@ def event_export(request: HttpRequest) -> StreamingHttpResponse:
     """The filtered log as CSV (at most 100,000 events), itself recorded in the log."""
     auditor = _auditor(request)
     form = AuditFilterForm(request.GET or None)
-    events: QuerySet[AuditEvent] = AuditEvent.objects.select_related("agency").order_by("seq")
-    if form.is_valid():
-        events = form.filter(events)
+    events = _filtered(form, AuditEvent.objects.select_related("agency").order_by("seq"))
     record(
         actor=auditor,
         verb=Verb.AUDIT_EXPORTED,

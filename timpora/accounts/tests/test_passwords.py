@@ -84,20 +84,7 @@ def test_it_changes_a_password_on_the_profile_page_and_keeps_the_session(cast):
 
 @pytest.mark.parametrize(
     "language",
-    [
-        "en",
-        pytest.param(
-            "id",
-            marks=pytest.mark.xfail(
-                reason=(
-                    "BUG: accounts/views.py profile() picks the form field by looking for the "
-                    "English word 'current' in the translated message, so in Bahasa Indonesia "
-                    "a wrong current password is shown against the new password"
-                ),
-                strict=True,
-            ),
-        ),
-    ],
+    ["en", "id"],
 )
 def test_it_shows_a_wrong_current_password_against_that_field(cast, language):
     client = cast.client_for(cast.alice)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
@@ -142,11 +144,41 @@ def test_it_revokes_the_api_tokens_of_a_deactivated_user(cast):
 def test_it_refuses_an_admin_changing_their_own_role(cast):
     response = cast.client_for(cast.fajar).post(
         _detail(cast.fajar),
-        {"operation": "save", "full_name": "Fajar", "email": "", "role": Role.COORDINATOR},
+        {"operation": "save", "full_name": "Fajar", "email": "", "role": Role.SUPERVISOR},
     )
     assert response.status_code == 403
     cast.fajar.refresh_from_db()
     assert cast.fajar.role == Role.AGENCY_ADMIN
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.AUDITOR])
+def test_it_refuses_an_admin_granting_a_team_role(cast, role):
+    with pytest.raises(PermissionDenied):
+        actions.create_user(agency=cast.imigrasi, username="newcomer", role=role, actor=cast.fajar)
+    with pytest.raises(PermissionDenied):
+        actions.change_user(cast.alice, full_name="Alice", email="", role=role, actor=cast.fajar)
+    cast.alice.refresh_from_db()
+    assert cast.alice.role == Role.OFFICER
+
+
+def test_it_refuses_an_admin_taking_a_team_role_away(cast):
+    with pytest.raises(PermissionDenied):
+        actions.change_user(
+            cast.dina, full_name="Dina", email="", role=Role.OFFICER, actor=cast.fajar
+        )
+
+
+def test_it_lets_the_platform_operator_grant_a_team_role_on_the_server(cast):
+    from django.core.management import call_command
+
+    from timpora.audit.models import AuditEvent
+
+    call_command("setrole", "alice", "COORDINATOR", stdout=io.StringIO())
+    cast.alice.refresh_from_db()
+    assert cast.alice.role == Role.COORDINATOR
+    event = AuditEvent.objects.filter(verb="user.changed", subject_code=str(cast.alice.code)).get()
+    assert event.changes == {"role": ["OFFICER", "COORDINATOR"]}
+    assert event.actor is None
 
 
 def test_it_refuses_an_admin_deactivating_themselves(cast):

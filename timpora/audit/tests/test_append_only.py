@@ -52,13 +52,6 @@ def test_it_refuses_a_bulk_update(event):
     assert _stored(event).verb == "user.logged_in"
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: audit/models.py AuditEvent.save() only refuses instances loaded from the database; "
-        "a new instance carrying an existing pk is saved as an UPDATE that overwrites the event"
-    ),
-    strict=True,
-)
 def test_it_refuses_to_overwrite_an_event_through_a_new_instance_with_its_id(event):
     impostor = AuditEvent(
         pk=event.pk,

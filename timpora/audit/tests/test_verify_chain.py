@@ -73,14 +73,6 @@ def test_it_detects_that_the_last_event_was_deleted(log):
     assert "deleted" in message
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: audit/log.py record() hashes client_address as given, but GenericIPAddressField "
-        "stores IPv6 addresses normalised (2001:DB8:0:0:0:0:0:1 -> 2001:db8::1), so an intact "
-        "log with such an address fails verification"
-    ),
-    strict=True,
-)
 def test_it_passes_an_intact_log_with_an_ipv6_client_address(log, cast):
     with from_address("2001:DB8:0:0:0:0:0:1"):
         record(actor=cast.alice, verb="user.logged_in", subject=cast.alice)
