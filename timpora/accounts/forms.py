@@ -95,8 +95,9 @@ class UserChangeForm(forms.Form):
         super().__init__(*args, **kwargs)
         if current_role not in dict(AGENCY_ROLES):
             # A team role is shown, but stays as the platform operator set it.
-            self.fields["role"].choices = Role.choices
-            self.fields["role"].disabled = True
+            self.fields["role"] = forms.ChoiceField(
+                label=_("Role"), choices=Role.choices, disabled=True
+            )
 
 
 class AccessProfileForm(forms.Form):

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
             raise CommandError(f"no user named {options['username']!r}")
-        if user.agency_id is None:
+        if user.agency is None:
             raise CommandError(f"{user.username} belongs to no agency")
         set_role(user, options["role"], actor=None)
         self.stdout.write(f"{user.username} ({user.agency.code}) is now {user.role}")
