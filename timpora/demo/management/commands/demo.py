@@ -1,0 +1,114 @@
+"""``timpora demo``: init, a synthetic Batam population, demo log-ins, then serve (spec/cli.md).
+
+The population of a seed is generated once into ``<DATA_DIR>/demo/seed-<N>/`` as exchange files
+and loaded through the registry's parser; a second run finds it in the database and loads
+nothing. The log-ins are printed on every run, with fresh passwords.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from timpora.demo.generate import generate
+from timpora.demo.load import is_loaded, load_directory
+from timpora.demo.users import Login, ensure_demo_users
+from timpora.registry.actions import RecordResult
+from timpora.registry.models import Person
+
+MANIFEST = "manifest.json"
+
+
+def _manifest(out_dir: Path) -> dict[str, Any]:
+    try:
+        return dict(json.loads((out_dir / MANIFEST).read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+class Command(BaseCommand):
+    help = "Set up a demo: init, a synthetic Batam population, log-ins; then serve it."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="Do not start the server.")
+        parser.add_argument("--seed", type=int, default=2026, help="Seed of the population.")
+        parser.add_argument(
+            "--persons", type=int, default=6000, help="Size of the population (default 6000)."
+        )
+        parser.add_argument(
+            "--addr", default="127.0.0.1:8000", help="Address to serve on (default 127.0.0.1:8000)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        call_command("init", stdout=self.stdout, stderr=self.stderr)
+        self._population(options["seed"], options["persons"])
+        logins = ensure_demo_users()
+        self._print_logins(logins, options["addr"])
+        self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
+        if not options["no_serve"]:
+            call_command("runserver", options["addr"], use_reloader=False)
+
+    def _population(self, seed: int, persons: int) -> None:
+        out_dir = Path(settings.DATA_DIR) / "demo" / f"seed-{seed}"
+        manifest = _manifest(out_dir)
+        if manifest.get("persons") == persons and is_loaded(out_dir):
+            self.stdout.write(
+                f"The demo population of seed {seed} (as of {manifest.get('today')}) is "
+                f"already loaded, from {out_dir}."
+            )
+            return
+        today = timezone.localdate()
+        began = time.monotonic()
+        paths = generate(seed, out_dir, persons=persons, today=today)
+        (out_dir / MANIFEST).write_text(
+            json.dumps(
+                {"seed": seed, "persons": persons, "today": today.isoformat()}, sort_keys=True
+            ),
+            encoding="utf-8",
+        )
+        self.stdout.write(
+            f"Generated the demo population of seed {seed} ({persons} persons, as of {today}) "
+            f"in {time.monotonic() - began:.1f} s: {len(paths)} files in {out_dir}."
+        )
+        began = time.monotonic()
+        load_directory(out_dir, actor=None, progress=self._progress)
+        self.stdout.write(
+            f"Loaded in {time.monotonic() - began:.1f} s; "
+            f"{Person.objects.count()} persons in the registry."
+        )
+
+    def _progress(self, kind: str, result: RecordResult) -> None:
+        self.stdout.write(
+            f"  {kind:<24} {result.created:>6} created {result.updated:>6} updated "
+            f"{result.unchanged:>6} unchanged {result.persons_created:>6} new persons"
+        )
+
+    def _print_logins(self, logins: list[Login], addr: str) -> None:
+        header = ("user name", "password", "agency", "role", "sees")
+        rows = [(x.username, x.password, x.agency, x.role, x.sees) for x in logins]
+        widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header) - 1)]
+
+        def line(row: tuple[str, ...]) -> str:
+            cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+            return "  " + "  ".join([*cells, row[-1]])
+
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(
+                "Log-ins (passwords are shown only now; run `timpora demo` again for new ones):"
+            )
+        )
+        self.stdout.write(line(header))
+        for row in rows:
+            self.stdout.write(line(row))
+        self.stdout.write("")
+        self.stdout.write(f"Open http://{addr}/ and log in with one of them.")
