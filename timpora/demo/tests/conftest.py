@@ -1,0 +1,40 @@
+"""A small demo population, generated once per test session (generation needs no database)."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from timpora.demo.generate import generate
+
+TODAY = date(2026, 3, 15)
+SMALL = 300
+
+
+@dataclass
+class Population:
+    folder: Path
+    paths: dict[str, Path]
+
+    def rows(self, kind: str) -> list[dict[str, str]]:
+        with self.paths[kind].open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+
+    def persons(self) -> set[tuple[str, str]]:
+        return {
+            (row["nationality"], row["passport_number"])
+            for kind in self.paths
+            if kind != "company"
+            for row in self.rows(kind)
+        }
+
+
+@pytest.fixture(scope="session")
+def population(tmp_path_factory: Any) -> Population:
+    folder = tmp_path_factory.mktemp("demo")
+    return Population(folder, generate(2026, folder, persons=SMALL, today=TODAY))

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+import csv
+from collections import Counter, defaultdict
+from datetime import date, datetime
+
+from timpora.demo.generate import generate
+from timpora.demo.tests.conftest import SMALL, TODAY
+from timpora.registry.records import parse_row
+from timpora.registry.reference import current_reference
+
+KEYS = {
+    "company": "company_id",
+    "stay-permit": "permit_number",
+    "residence-registration": "registration_number",
+    "border-crossing": "crossing_id",
+    "residence-report": "report_id",
+}
+
+
+def _bytes(paths):
+    return {kind: path.read_bytes() for kind, path in paths.items()}
+
+
+def test_it_writes_the_same_bytes_for_the_same_seed_and_day(population, tmp_path):
+    again = generate(2026, tmp_path, persons=SMALL, today=TODAY)
+    assert _bytes(again) == _bytes(population.paths)
+
+
+def test_it_writes_another_population_for_another_seed(population, tmp_path):
+    other = generate(2027, tmp_path, persons=SMALL, today=TODAY)
+    assert other["border-crossing"].read_bytes() != population.paths["border-crossing"].read_bytes()
+
+
+def test_it_writes_one_file_per_kind_with_the_exchange_columns(population, reference_data):
+    reference = current_reference()
+    for kind in population.paths:
+        rows = population.rows(kind)
+        contract = parse_row(kind, rows[0], reference).as_row()
+        assert set(rows[0]) == set(contract), kind
+
+
+def test_it_writes_only_rows_that_parse(population, reference_data):
+    reference = current_reference()
+    for kind in population.paths:
+        for row in population.rows(kind):
+            parse_row(kind, row, reference)
+
+
+def test_it_never_reuses_a_key(population):
+    for kind, key in KEYS.items():
+        keys = [row[key] for row in population.rows(kind)]
+        assert len(keys) == len(set(keys)), kind
+    work = [(r["rptka_number"], r["passport_number"]) for r in population.rows("work-permit")]
+    assert len(work) == len(set(work))
+
+
+def test_it_writes_the_requested_number_of_persons(population):
+    assert len(population.persons()) == SMALL
+
+
+def test_it_writes_more_than_five_thousand_persons_by_default(tmp_path):
+    paths = generate(7, tmp_path, today=TODAY)
+    with paths["border-crossing"].open(encoding="utf-8", newline="") as handle:
+        passports = {(r["nationality"], r["passport_number"]) for r in csv.DictReader(handle)}
+    assert len(passports) > 5000
+
+
+def test_it_makes_singaporeans_and_malaysians_the_majority(population):
+    nationalities = Counter(nationality for nationality, _ in population.persons())
+    assert nationalities["SGP"] + nationalities["MYS"] >= 0.5 * SMALL
+
+
+def test_it_gives_every_work_itas_holder_a_work_permit_and_a_timely_sktt(population):
+    workers = {
+        (r["nationality"], r["passport_number"]): date.fromisoformat(r["valid_from"])
+        for r in population.rows("stay-permit")
+        if r["permit_type"] == "ITAS" and r["visa_index"] == "E23"
+    }
+    permits = {(r["nationality"], r["passport_number"]) for r in population.rows("work-permit")}
+    sktt = {
+        (r["nationality"], r["passport_number"]): date.fromisoformat(r["issued_on"])
+        for r in population.rows("residence-registration")
+        if r["registration_type"] == "SKTT"
+    }
+    assert workers
+    assert set(workers) <= permits
+    assert all(0 <= (sktt[worker] - start).days <= 14 for worker, start in workers.items())
+
+
+def test_it_prints_native_script_names_for_chinese_and_korean_passports(population):
+    originals = defaultdict(list)
+    for row in population.rows("border-crossing"):
+        if row["name_original"]:
+            originals[row["nationality"]].append(row["name_original"])
+    assert any("\u4e00" <= c <= "\u9fff" for c in "".join(originals["CHN"]))
+    assert any("\uac00" <= c <= "\ud7af" for c in "".join(originals["KOR"]))
+
+
+def test_it_checks_visitors_in_during_a_visit(population):
+    residents = {
+        (r["nationality"], r["passport_number"])
+        for r in population.rows("stay-permit")
+        if r["permit_type"] in ("ITAS", "ITAP")
+    }
+    crossings = defaultdict(list)
+    for row in population.rows("border-crossing"):
+        at = datetime.fromisoformat(row["crossed_at"])
+        crossings[(row["nationality"], row["passport_number"])].append((at, row["direction"]))
+    visits = 0
+    for stay in population.rows("residence-report"):
+        person = (stay["nationality"], stay["passport_number"])
+        if person in residents:
+            continue
+        check_in = datetime.fromisoformat(stay["check_in"])
+        before = sorted(c for c in crossings[person] if c[0] <= check_in)
+        assert before and before[-1][1] == "ARRIVAL", stay["report_id"]
+        visits += 1
+    assert visits
+
+
+def test_it_reports_every_stay_within_a_day_of_check_in(population):
+    for stay in population.rows("residence-report"):
+        delay = datetime.fromisoformat(stay["reported_at"]) - datetime.fromisoformat(
+            stay["check_in"]
+        )
+        assert 0 <= delay.total_seconds() < 24 * 3600
+
+
+def test_it_puts_nothing_on_or_after_today(population):
+    start_of_today = f"{TODAY.isoformat()}T00:00"
+    for row in population.rows("border-crossing"):
+        assert row["crossed_at"] < start_of_today
+    for row in population.rows("residence-report"):
+        assert row["reported_at"] < start_of_today
