@@ -15,11 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from timpora.demo.generate import generate
-from timpora.demo.load import is_loaded, load_directory
+from timpora.demo.generate import MIN_PERSONS, generate
+from timpora.demo.load import DemoFileError, is_loaded, load_directory
 from timpora.demo.users import Login, ensure_demo_users
 from timpora.registry.actions import RecordResult
 from timpora.registry.models import Person
@@ -48,9 +48,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["persons"] < MIN_PERSONS:
+            raise CommandError(f"--persons must be at least {MIN_PERSONS}.")
         started = time.monotonic()
         call_command("init", stdout=self.stdout, stderr=self.stderr)
-        self._population(options["seed"], options["persons"])
+        try:
+            self._population(options["seed"], options["persons"])
+        except DemoFileError as exc:
+            raise CommandError(str(exc)) from exc
         logins = ensure_demo_users()
         self._print_logins(logins, options["addr"])
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
