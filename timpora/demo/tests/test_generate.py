@@ -133,3 +133,22 @@ def test_it_puts_nothing_on_or_after_today(population):
         assert row["crossed_at"] < start_of_today
     for row in population.rows("residence-report"):
         assert row["reported_at"] < start_of_today
+
+
+def test_it_keeps_everyone_in_the_country_within_their_authorisation(population):
+    # The authorised-until date of detection-rules.md: the latest validity among the person's
+    # permits (not cancelled) and arrival grants; an extension counts.
+    until = defaultdict(str)
+    for row in population.rows("stay-permit"):
+        if row["status"] != "CANCELLED":
+            person = (row["nationality"], row["passport_number"])
+            until[person] = max(until[person], row["valid_until"])
+    last = {}
+    for row in sorted(population.rows("border-crossing"), key=lambda r: r["crossed_at"]):
+        person = (row["nationality"], row["passport_number"])
+        last[person] = row
+        if row["direction"] == "ARRIVAL":
+            until[person] = max(until[person], row["authorized_stay_until"])
+    in_country = [person for person, row in last.items() if row["direction"] == "ARRIVAL"]
+    assert in_country
+    assert all(until[person] >= TODAY.isoformat() for person in in_country)
