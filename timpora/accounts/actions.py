@@ -306,7 +306,7 @@ def reset_password(user: User, *, actor: User) -> str:
 
 @transaction.atomic
 def change_password(user: User, *, old_password: str, new_password: str, actor: User) -> User:
-    _require(actor.pk == user.pk, _("Only the user changes their own password."))
+    _require(actor.pk == user.pk, _("Only the user may change their own password."))
     if not user.check_password(old_password):
         raise ValidationError({"old_password": _("Your current password is not correct.")})
     password_validation.validate_password(new_password, user)
@@ -343,7 +343,7 @@ def hash_token(raw: str) -> str:
 @transaction.atomic
 def create_api_token(user: User, *, name: str, days: int, actor: User) -> tuple[ApiToken, str]:
     """Create a personal token for ``user``; the returned plain token is shown once."""
-    _require(actor.pk == user.pk, _("Users create their own API tokens."))
+    _require(actor.pk == user.pk, _("Only the user may create their own API tokens."))
     if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
         raise ValidationError(
             {"days": _("Choose between 1 and %(max)d days.") % {"max": settings.API_TOKEN_MAX_DAYS}}

@@ -55,7 +55,7 @@ def confirm_device(
 ) -> bool:
     """Confirm a new device with a first code; the session counts as verified from then on."""
     if actor.pk != user.pk:
-        raise PermissionDenied(_("Users set up their own two-factor log-in."))
+        raise PermissionDenied(_("Only the user may set up their own two-factor log-in."))
     if not verify(device, code):
         record(actor=actor, verb=Verb.TWO_FACTOR_FAILED, subject=user)
         return False

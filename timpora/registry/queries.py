@@ -23,7 +23,13 @@ from timpora.core.apps import HomeFigure, HomePanel
 from timpora.core.querysets import get_visible_or_404
 from timpora.lib.dates import PartialDate
 from timpora.lib.text import document_key, name_tokens, prefix_upper_bound
-from timpora.registry.choices import RESIDENT_TYPES, Direction, FactKind, PermitStatus
+from timpora.registry.choices import (
+    RESIDENT_TYPES,
+    Direction,
+    FactKind,
+    PermitStatus,
+    WorkPermitStatus,
+)
 from timpora.registry.models import (
     BorderCrossing,
     FactRevision,
@@ -415,7 +421,9 @@ def home_panels(user: Any) -> list[HomePanel]:
         figures.append(
             HomeFigure(
                 _("Valid work permits (RPTKA)"),
-                WorkPermit.objects.filter(valid_from__lte=today, valid_until__gte=today).count(),
+                WorkPermit.objects.filter(valid_from__lte=today, valid_until__gte=today)
+                .exclude(status=WorkPermitStatus.CANCELLED)
+                .count(),
             )
         )
     if can_count(user, C.REGISTRATIONS):

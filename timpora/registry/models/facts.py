@@ -201,8 +201,8 @@ class Stay(PersonFact):
     reported_at = models.DateTimeField(_("reported at"))
 
     class Meta(PersonFact.Meta):
-        verbose_name = _("stay")
-        verbose_name_plural = _("stays")
+        verbose_name = _("reported stay")
+        verbose_name_plural = _("reported stays")
         ordering = ["-check_in"]
         indexes = [models.Index(fields=["person", "check_in"], name="stay_person_time")]
 

@@ -126,7 +126,7 @@ class TravelDocument(TimporaModel):
     )
     number = models.CharField(_("number"), max_length=32)
     number_key = models.CharField(
-        _("number (compared)"),
+        _("number (normalised for matching)"),
         max_length=32,
         db_index=True,
         help_text=_("Upper-cased, without spaces, dashes or '<'."),
