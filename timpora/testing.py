@@ -21,9 +21,29 @@ from timpora.accounts.models import Agency, User
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock():
         call_command("init", verbosity=0)
+    yield
+    with django_db_blocker.unblock():
+        _close_stray_connections()
+
+
+def _close_stray_connections() -> None:
+    """End the connections that live-server threads left open, so the test database can go.
+
+    A request thread of the browser tests' live server may still hold an idle PostgreSQL
+    connection when the session ends; PostgreSQL refuses to drop a database in use.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(autouse=True)
