@@ -4,6 +4,11 @@ The column lists are the contract of ``shared/spec/exchange/README.md`` (v1), in
 Rows are collected while the population is built; the keys that real systems number in time
 order (crossing ids per checkpoint and day, report ids per reporter) are given at the end, once
 every row is known, so that they increase with time as they would in the agencies' systems.
+
+A stay permit that was extended is sent twice, as Immigration's system sends it: first as issued
+(``ACTIVE`` until the end of its first term) in ``stay-permit.csv``, then its extension, an update
+of the same permit number with the later ``valid_until``, in ``stay-permit.updates.csv``. Loaded
+in that order, the registry keeps the first validity in the permit's history.
 """
 
 from __future__ import annotations
@@ -55,6 +60,24 @@ FIELDS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 
+# The kinds whose later changes come in a second file, ``<kind>.updates.csv``.
+UPDATED_KINDS = ("stay-permit",)
+UPDATES = ".updates"
+
+
+def _files() -> dict[str, str]:
+    files: dict[str, str] = {}
+    for kind in FIELDS:
+        files[kind] = kind
+        if kind in UPDATED_KINDS:
+            files[kind + UPDATES] = kind
+    return files
+
+
+# Every file by name (``<name>.csv``) with the kind of its rows, in the order a loader must read
+# them: a kind's updates right after the kind's file, before the kinds that follow.
+FILES: dict[str, str] = _files()
+
 _SORT_KEYS: dict[str, tuple[str, ...]] = {
     "company": ("company_id",),
     "stay-permit": ("valid_from", "permit_number"),
@@ -92,6 +115,7 @@ class Ledger:
         self.start = today - timedelta(days=365)
         self.rng = rng
         self.rows: dict[str, list[dict[str, str]]] = {kind: [] for kind in FIELDS}
+        self._extensions: list[tuple[date, dict[str, str]]] = []
         self._crossing_times: list[tuple[datetime, dict[str, str]]] = []
         self._stays: list[tuple[datetime, Place, dict[str, str]]] = []
         self._permits = rng.randint(2000, 9000)
@@ -181,11 +205,25 @@ class Ledger:
         self.rows["residence-report"].append(row)
         self._stays.append((check_in, place, row))
 
-    def stay_permit(self, who: Traveller, **values: Any) -> None:
+    def stay_permit(
+        self, who: Traveller, *, extended_from: date | None = None, **values: Any
+    ) -> None:
+        """A stay permit in its state of today (``values``).
+
+        A permit extended from ``extended_from`` (the end of its first term) is written as it was
+        sent when issued, ``ACTIVE`` until that day, and its extension as a later update.
+        """
         row = {key: _text(value) for key, value in values.items()}
         row.update(who.block())
         row.setdefault("issuing_office", ISSUING_OFFICE)
-        self.rows["stay-permit"].append(row)
+        if extended_from is None:
+            self.rows["stay-permit"].append(row)
+            return
+        if extended_from.isoformat() >= row["valid_until"]:
+            raise ValueError(f"permit {row['permit_number']}: an extension must end later")
+        issued = {**row, "status": "ACTIVE", "valid_until": extended_from.isoformat()}
+        self.rows["stay-permit"].append(issued)
+        self._extensions.append((extended_from, row))
 
     def work_permit(self, who: Traveller, company: Company, **values: Any) -> None:
         row = {
@@ -235,19 +273,31 @@ class Ledger:
                 row["report_id"] = f"{prefix}-{place.number:04d}-{counters[(place.number, 0)]:05d}"
 
     def write(self, out_dir: Path) -> dict[str, Path]:
-        """Write one CSV file per kind (UTF-8, header row); return their paths by kind."""
+        """Write the CSV files of ``FILES`` (UTF-8, header row); return their paths by name.
+
+        The extensions are written in the order of the first terms they extend (each is granted
+        before its first term ends).
+        """
         self._number_crossings()
         self._number_reports()
         out_dir.mkdir(parents=True, exist_ok=True)
+        contents = {
+            kind: sorted(self.rows[kind], key=itemgetter(*_SORT_KEYS[kind])) for kind in FIELDS
+        }
+        contents["stay-permit" + UPDATES] = [
+            row
+            for _, row in sorted(
+                self._extensions, key=lambda item: (item[0], item[1]["permit_number"])
+            )
+        ]
         paths: dict[str, Path] = {}
-        for kind, columns in FIELDS.items():
-            rows = sorted(self.rows[kind], key=itemgetter(*_SORT_KEYS[kind]))
-            path = out_dir / f"{kind}.csv"
+        for name, kind in FILES.items():
+            path = out_dir / f"{name}.csv"
             with path.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+                writer = csv.DictWriter(handle, fieldnames=FIELDS[kind], lineterminator="\n")
                 writer.writeheader()
-                writer.writerows(rows)
-            paths[kind] = path
+                writer.writerows(contents[name])
+            paths[name] = path
         return paths
 
 

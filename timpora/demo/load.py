@@ -4,7 +4,14 @@ Each kind is recorded as coming from the agency that holds it in Batam: companie
 permits from the manpower office, stay permits, crossings and residence reports (APOA) from
 Immigration, SKTT and KTP-el from the civil registry. Every row is parsed before anything is
 written, and the whole load is one transaction: a demo population is in the registry entirely or
-not at all. Loading the same files again changes nothing (``record_facts`` is idempotent).
+not at all.
+
+The stay permits that were extended come twice: as issued in ``stay-permit.csv``, then their
+extensions in ``stay-permit.updates.csv``, loaded right after it, so that the registry keeps each
+permit's first validity in its history (revision 1) under the extended one. Loading the same
+files again changes nothing: ``record_facts`` is idempotent, and a permit's first version, once
+its extension is in the registry, is counted unchanged without being sent again: it is in the
+history already, and sending it again would roll the permit back to its first term.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ from pathlib import Path
 from django.db import transaction
 
 from timpora.accounts.models import Agency, User
+from timpora.demo.ledger import FILES, UPDATES
 from timpora.registry.actions import RecordResult, record_facts
 from timpora.registry.models import Company
 from timpora.registry.models.facts import FACT_MODELS
 from timpora.registry.records import Record, Reference, RowError, parse_row
 from timpora.registry.reference import current_reference
 
-# Kinds in dependency order (companies before the facts naming them), with their source agency.
+# The agency each kind comes from (``FILES`` gives the order the files are loaded in).
 SOURCES: dict[str, str] = {
     "company": "DISNAKER-BTM",
     "stay-permit": "IMI-BTM",
@@ -33,14 +41,16 @@ SOURCES: dict[str, str] = {
 }
 CHUNK = 2000
 _FACT_MODEL_OF_KIND = {str(model.kind): model for model in FACT_MODELS.values()}
+# What an update (an extension) changes, and so tells whether the registry holds it.
+_UPDATED_FIELDS = ("status", "valid_until")
 
 
 class DemoFileError(ValueError):
     """A demo file that cannot be loaded; the demo's own files must always be clean."""
 
 
-def _path(out_dir: Path, kind: str) -> Path:
-    return out_dir / f"{kind}.csv"
+def _path(out_dir: Path, name: str) -> Path:
+    return out_dir / f"{name}.csv"
 
 
 def read_records(path: Path, kind: str, reference: Reference) -> list[Record]:
@@ -85,22 +95,47 @@ def load_directory(
     actor: User | None = None,
     progress: Callable[[str, RecordResult], None] | None = None,
 ) -> dict[str, RecordResult]:
-    """Load the exchange files of ``out_dir`` in dependency order; return what each kind did.
+    """Load the exchange files of ``out_dir`` in the order of ``FILES``; return what each did.
 
-    ``progress`` is called after each kind, for the command's progress lines.
+    Results and ``progress`` (called after each file, for the command's progress lines) name
+    the files as ``FILES`` does: ``stay-permit``, ``stay-permit.updates``, ...
     """
     reference = current_reference()
     agencies = _agencies()
-    parsed = {kind: read_records(_path(out_dir, kind), kind, reference) for kind in SOURCES}
+    parsed = {
+        name: read_records(_path(out_dir, name), kind, reference) for name, kind in FILES.items()
+    }
     results: dict[str, RecordResult] = {}
-    for kind, records in parsed.items():
+    for name, records in parsed.items():
+        kind = FILES[name]
         total = RecordResult(kind=kind)
+        extended = _updated_already(kind, parsed.get(name + UPDATES, []), SOURCES[kind])
+        if extended:
+            total.unchanged += sum(1 for r in records if r.key in extended)
+            records = [r for r in records if r.key not in extended]
         for chunk in _chunks(records):
             _add(total, record_facts(chunk, source=agencies[SOURCES[kind]], actor=actor))
-        results[kind] = total
+        results[name] = total
         if progress:
-            progress(kind, total)
+            progress(name, total)
     return results
+
+
+def _updated_already(kind: str, updates: Sequence[Record], source: str) -> set[str]:
+    """Keys of the ``updates`` the registry already holds from ``source``, as they change it."""
+    if not updates:
+        return set()
+    wanted = {r.key: tuple(getattr(r, field) for field in _UPDATED_FIELDS) for r in updates}
+    keys = sorted(wanted)
+    found: set[str] = set()
+    for start in range(0, len(keys), CHUNK):
+        stored = (
+            _FACT_MODEL_OF_KIND[kind]
+            .objects.filter(source__code=source, source_key__in=keys[start : start + CHUNK])
+            .values_list("source_key", *_UPDATED_FIELDS)
+        )
+        found.update(key for key, *values in stored if tuple(values) == wanted[key])
+    return found
 
 
 def _last_record(path: Path, kind: str, reference: Reference) -> Record | None:
@@ -114,17 +149,21 @@ def _last_record(path: Path, kind: str, reference: Reference) -> Record | None:
 def is_loaded(out_dir: Path) -> bool:
     """Whether the registry holds these files' records (it checks the last row of each file).
 
-    A load is one transaction, so a population is either wholly there or not at all.
+    The last update must be there with its changes, not just its permit. A load is one
+    transaction, so a population is either wholly there or not at all.
     """
-    if not all(_path(out_dir, kind).is_file() for kind in SOURCES):
+    if not all(_path(out_dir, name).is_file() for name in FILES):
         return False
     reference = current_reference()
-    for kind, source in SOURCES.items():
-        record = _last_record(_path(out_dir, kind), kind, reference)
+    for name, kind in FILES.items():
+        source = SOURCES[kind]
+        record = _last_record(_path(out_dir, name), kind, reference)
         if record is None:
             continue
         if kind == "company":
             found = Company.objects.filter(company_id=record.key, registered=True).exists()
+        elif name.endswith(UPDATES):
+            found = bool(_updated_already(kind, [record], source))
         else:
             found = (
                 _FACT_MODEL_OF_KIND[kind]

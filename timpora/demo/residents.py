@@ -212,6 +212,7 @@ def _permit(
         issued_on=term.start,
         valid_from=term.start,
         valid_until=term.end,
+        extended_from=term.first_end if term.extended else None,
         sponsor_type=sponsor_type,
         sponsor_id=sponsor_id,
         sponsor_name=sponsor_name,

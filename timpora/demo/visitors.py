@@ -124,6 +124,7 @@ def long_haul_visitor(world: World, who: Traveller, sponsors: list[Company]) -> 
             issued_on=trip.first.date(),
             valid_from=trip.first.date(),
             valid_until=valid_until,
+            extended_from=stay_until if extended else None,
             sponsor_type="COMPANY" if sponsored else "NONE",
             sponsor_id=sponsor.company_id if sponsored and sponsor else "",
             sponsor_name=sponsor.name if sponsored and sponsor else "",

@@ -21,16 +21,23 @@ class Population:
     folder: Path
     paths: dict[str, Path]
 
-    def rows(self, kind: str) -> list[dict[str, str]]:
-        with self.paths[kind].open(encoding="utf-8", newline="") as handle:
+    def rows(self, name: str) -> list[dict[str, str]]:
+        """The rows of one file, by its name in ``FILES`` (``stay-permit.updates``, ...)."""
+        with self.paths[name].open(encoding="utf-8", newline="") as handle:
             return list(csv.DictReader(handle))
+
+    def permits(self) -> dict[str, dict[str, str]]:
+        """Every stay permit in its latest state: as issued, or as its update left it."""
+        latest = {row["permit_number"]: row for row in self.rows("stay-permit")}
+        latest.update({row["permit_number"]: row for row in self.rows("stay-permit.updates")})
+        return latest
 
     def persons(self) -> set[tuple[str, str]]:
         return {
             (row["nationality"], row["passport_number"])
-            for kind in self.paths
-            if kind != "company"
-            for row in self.rows(kind)
+            for name in self.paths
+            if name != "company"
+            for row in self.rows(name)
         }
 
 

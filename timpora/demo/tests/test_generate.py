@@ -5,6 +5,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime
 
 from timpora.demo.generate import generate
+from timpora.demo.ledger import FIELDS, FILES
 from timpora.demo.tests.conftest import SMALL, TODAY
 from timpora.registry.records import parse_row
 from timpora.registry.reference import current_reference
@@ -12,6 +13,7 @@ from timpora.registry.reference import current_reference
 KEYS = {
     "company": "company_id",
     "stay-permit": "permit_number",
+    "stay-permit.updates": "permit_number",
     "residence-registration": "registration_number",
     "border-crossing": "crossing_id",
     "residence-report": "report_id",
@@ -19,11 +21,12 @@ KEYS = {
 
 
 def _bytes(paths):
-    return {kind: path.read_bytes() for kind, path in paths.items()}
+    return {name: path.read_bytes() for name, path in paths.items()}
 
 
 def test_it_writes_the_same_bytes_for_the_same_seed_and_day(population, tmp_path):
     again = generate(2026, tmp_path, persons=SMALL, today=TODAY)
+    assert "stay-permit.updates" in again
     assert _bytes(again) == _bytes(population.paths)
 
 
@@ -34,17 +37,35 @@ def test_it_writes_another_population_for_another_seed(population, tmp_path):
 
 def test_it_writes_one_file_per_kind_with_the_exchange_columns(population, reference_data):
     reference = current_reference()
-    for kind in population.paths:
-        rows = population.rows(kind)
+    assert list(population.paths) == list(FILES)
+    for name, kind in FILES.items():
+        rows = population.rows(name)
         contract = parse_row(kind, rows[0], reference).as_row()
-        assert set(rows[0]) == set(contract), kind
+        assert set(rows[0]) == set(contract), name
+        header = population.paths[name].read_text(encoding="utf-8").split("\n", 1)[0]
+        assert header == ",".join(FIELDS[kind]), name
 
 
 def test_it_writes_only_rows_that_parse(population, reference_data):
     reference = current_reference()
-    for kind in population.paths:
-        for row in population.rows(kind):
+    for name, kind in FILES.items():
+        for row in population.rows(name):
             parse_row(kind, row, reference)
+
+
+def test_it_sends_each_extension_as_a_later_update_of_the_permit_as_issued(population):
+    issued = {row["permit_number"]: row for row in population.rows("stay-permit")}
+    updates = population.rows("stay-permit.updates")
+    assert Counter(row["permit_type"] for row in updates)["ITAS"] > 0
+    for update in updates:
+        first = issued[update["permit_number"]]
+        assert first["status"] == "ACTIVE"
+        assert first["valid_until"] < update["valid_until"]
+        assert update["status"] in ("EXTENDED", "EXPIRED")
+        changed = {field for field in update if update[field] != first[field]}
+        assert changed == {"status", "valid_until"}
+    # Nothing is sent as extended but an update.
+    assert all(row["status"] != "EXTENDED" for row in issued.values())
 
 
 def test_it_never_reuses_a_key(population):
@@ -139,7 +160,7 @@ def test_it_keeps_everyone_in_the_country_within_their_authorisation(population)
     # The authorised-until date of detection-rules.md: the latest validity among the person's
     # permits (not cancelled) and arrival grants; an extension counts.
     until = defaultdict(str)
-    for row in population.rows("stay-permit"):
+    for row in population.permits().values():
         if row["status"] != "CANCELLED":
             person = (row["nationality"], row["passport_number"])
             until[person] = max(until[person], row["valid_until"])

@@ -1,19 +1,68 @@
 from __future__ import annotations
 
+import json
 import shutil
+from datetime import date
 
 import pytest
 
 from timpora.demo.load import DemoFileError, is_loaded, load_directory
-from timpora.registry.models import BorderCrossing, Person, Stay, StayPermit
+from timpora.registry.models import BorderCrossing, FactRevision, Person, Stay, StayPermit
+from timpora.registry.queries import person_record
+
+UPDATES = "stay-permit.updates"
 
 
 def test_it_loads_every_row_of_every_file(population, reference_data):
     results = load_directory(population.folder)
-    assert {kind: r.created for kind, r in results.items()} == {
-        kind: len(population.rows(kind)) for kind in population.paths
+    assert list(results) == list(population.paths)
+    assert {name: r.created for name, r in results.items()} == {
+        name: 0 if name == UPDATES else len(population.rows(name)) for name in population.paths
     }
+    assert results[UPDATES].updated == len(population.rows(UPDATES))
     assert Person.objects.count() == len(population.persons())
+
+
+def test_it_loads_the_permits_in_their_latest_state(population, reference_data):
+    load_directory(population.folder)
+    stored = {
+        p.permit_number: (p.status, p.valid_until.isoformat()) for p in StayPermit.objects.all()
+    }
+    assert stored == {
+        number: (row["status"], row["valid_until"]) for number, row in population.permits().items()
+    }
+
+
+def test_it_keeps_the_first_validity_of_each_extended_permit_in_its_history(
+    population, reference_data
+):
+    load_directory(population.folder)
+    first = {row["permit_number"]: row["valid_until"] for row in population.rows("stay-permit")}
+    extended = StayPermit.objects.filter(status="EXTENDED")
+    assert extended.exists()
+    for permit in extended:
+        revisions = FactRevision.objects.filter(kind="stay-permit", fact_id=permit.pk)
+        assert [r.revision for r in revisions] == [1], permit.permit_number
+        assert permit.revision == 2
+        values = revisions[0].values
+        values = values if isinstance(values, dict) else json.loads(values)
+        earlier = date.fromisoformat(values["valid_until"])
+        assert earlier.isoformat() == first[permit.permit_number]
+        assert earlier < permit.valid_until
+    with_history = set(
+        FactRevision.objects.filter(kind="stay-permit").values_list("fact_id", flat=True)
+    )
+    assert len(with_history) == len(population.rows(UPDATES))
+    assert FactRevision.objects.filter(kind="stay-permit").count() == len(with_history)
+
+
+def test_it_shows_the_extension_on_the_holders_timeline(population, reference_data, cast):
+    load_directory(population.folder)
+    permit = StayPermit.objects.filter(status="EXTENDED").order_by("permit_number").first()
+    assert permit is not None
+    rec = person_record(cast.alice, permit.person)
+    changes = [e for e in rec.timeline if e.kind == "permit-change"]
+    assert [e.key for e in changes].count(permit.permit_number) == 1
 
 
 def test_it_records_each_kind_as_coming_from_its_agency(population, reference_data):
@@ -24,17 +73,36 @@ def test_it_records_each_kind_as_coming_from_its_agency(population, reference_da
 
 def test_it_changes_nothing_when_loaded_again(population, reference_data):
     load_directory(population.folder)
+    revisions = FactRevision.objects.count()
+    permits = list(StayPermit.objects.order_by("pk").values_list("revision", "valid_until"))
     again = load_directory(population.folder)
     assert all(r.created == r.updated == r.persons_created == 0 for r in again.values())
-    assert {kind: r.unchanged for kind, r in again.items()} == {
-        kind: len(population.rows(kind)) for kind in population.paths
+    assert {name: r.unchanged for name, r in again.items()} == {
+        name: len(population.rows(name)) for name in population.paths
     }
+    assert FactRevision.objects.count() == revisions
+    assert list(StayPermit.objects.order_by("pk").values_list("revision", "valid_until")) == permits
 
 
 def test_it_knows_whether_the_files_are_loaded(population, reference_data):
     assert not is_loaded(population.folder)
     load_directory(population.folder)
     assert is_loaded(population.folder)
+
+
+def test_it_knows_that_the_files_are_not_loaded_while_the_last_update_is_missing(
+    population, reference_data, tmp_path
+):
+    load_directory(population.folder)
+    for path in population.paths.values():
+        shutil.copy(path, tmp_path / path.name)
+    updates = tmp_path / f"{UPDATES}.csv"
+    lines = updates.read_text(encoding="utf-8").splitlines(keepends=True)
+    last = population.rows(UPDATES)[-1]
+    later = date.fromisoformat(last["valid_until"]).replace(year=2030).isoformat()
+    lines[-1] = lines[-1].replace(f",{last['valid_until']},", f",{later},", 1)
+    updates.write_text("".join(lines), encoding="utf-8")
+    assert not is_loaded(tmp_path)
 
 
 def test_it_names_the_file_and_line_of_a_row_that_does_not_parse(
