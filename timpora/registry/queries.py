@@ -81,12 +81,16 @@ def search_persons(user: Any, search: PersonSearch) -> QuerySet[Person]:
     persons = Person.objects.visible_to(user)
     if search.is_empty:
         return persons.none()
-    for token in name_tokens(search.name)[:6]:
-        persons = persons.filter(
-            pk__in=PersonNameToken.objects.filter(_starting_with("token", token)).values(
-                "person_id"
-            )
-        )
+    # Each word's tokens narrow the previous word's persons before persons are joined, so both
+    # databases start from the rarest intersection; a word typed twice filters once.
+    ids = None
+    for token in dict.fromkeys(name_tokens(search.name)[:6]):
+        tokens = PersonNameToken.objects.filter(_starting_with("token", token))
+        if ids is not None:
+            tokens = tokens.filter(person_id__in=ids)
+        ids = tokens.values("person_id")
+    if ids is not None:
+        persons = persons.filter(pk__in=ids)
     if search.passport:
         key = document_key(search.passport)
         if key:

@@ -93,7 +93,9 @@ class Person(TimporaModel):
 class PersonNameToken(models.Model):
     """One search token of a person's names (see ``timpora.lib.text.search_tokens``)."""
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="name_tokens", db_index=False
+    )
     token = models.CharField(max_length=40)
 
     class Meta:
@@ -101,8 +103,11 @@ class PersonNameToken(models.Model):
         verbose_name_plural = _("name tokens")
         ordering = ["token"]
         constraints = [
+            # (token, person) answers "who has a word starting with TAN"; (person, token)
+            # answers "which of these persons also has one starting with WEI" from the index.
             models.UniqueConstraint(fields=["token", "person"], name="name_token_unique"),
         ]
+        indexes = [models.Index(fields=["person", "token"], name="name_token_person")]
 
     def __str__(self) -> str:
         return self.token
