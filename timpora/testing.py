@@ -173,6 +173,24 @@ NGUYEN = {
 }
 
 
+@pytest.fixture
+def people(cast: Cast, facts: Facts) -> dict[str, Any]:
+    """Two visitors who arrived (TAN WEI MING from Singapore, ZHANG WEI 张伟 from China) and a
+    worker with an ITAS and no crossing (NGUYEN VAN THANG), by full name."""
+    from timpora.registry.models import Person
+
+    facts.add(
+        "border-crossing",
+        [
+            crossing(TAN, "BC-1", "ARRIVAL", "2026-03-01T12:20:00+07:00"),
+            crossing(ZHANG, "HN-1", "ARRIVAL", "2026-03-02T18:55:00+07:00", permit_type="ITK"),
+        ],
+        source=cast.imigrasi,
+    )
+    facts.add("stay-permit", [stay_permit(NGUYEN, "2C21AB0012-X")], source=cast.imigrasi)
+    return {p.full_name: p for p in Person.objects.all()}
+
+
 def crossing(
     identity: dict[str, str], key: str, direction: str, at: str, **extra: str
 ) -> dict[str, str]:

@@ -5,21 +5,8 @@ from __future__ import annotations
 import pytest
 
 from timpora.audit.models import AuditEvent
-from timpora.testing import TAN, ZHANG, crossing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def people(cast, facts):
-    facts.add(
-        "border-crossing",
-        [
-            crossing(TAN, "BC-1", "ARRIVAL", "2026-03-01T12:20:00+07:00"),
-            crossing(ZHANG, "HN-1", "ARRIVAL", "2026-03-02T18:55:00+07:00", permit_type="ITK"),
-        ],
-        source=cast.imigrasi,
-    )
 
 
 def test_it_finds_a_person_by_native_script_name_and_opens_the_record(

@@ -1,25 +1,8 @@
 from __future__ import annotations
 
-import pytest
-
 from timpora.accounts.actions import create_api_token
 from timpora.audit.models import AuditEvent
-from timpora.registry.models import Person
-from timpora.testing import NGUYEN, TAN, ZHANG, crossing, stay_permit
-
-
-@pytest.fixture
-def people(cast, facts):
-    facts.add(
-        "border-crossing",
-        [
-            crossing(TAN, "BC-1", "ARRIVAL", "2026-03-01T12:20:00+07:00"),
-            crossing(ZHANG, "HN-1", "ARRIVAL", "2026-03-02T18:55:00+07:00", permit_type="ITK"),
-        ],
-        source=cast.imigrasi,
-    )
-    facts.add("stay-permit", [stay_permit(NGUYEN, "2C21AB0012-X")], source=cast.imigrasi)
-    return {p.full_name: p for p in Person.objects.all()}
+from timpora.testing import TAN, crossing
 
 
 def _bearer(user):
