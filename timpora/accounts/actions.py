@@ -92,10 +92,10 @@ def ensure_agency(*, code: str, name: str, kind: str, note: str = "", actor: Use
         for field, (_old, new) in changes.items():
             setattr(agency, field, new)
         agency.save(update_fields=[*changes, "updated_at"])
-        # A new category added in a release gets its default level for existing agencies.
         record(
             actor=actor, verb=Verb.AGENCY_CHANGED, subject=agency, agency=agency, changes=changes
         )
+    # A category added in a later release gets its default level for existing agencies.
     _add_missing_grants(agency)
     return agency
 

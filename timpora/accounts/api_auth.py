@@ -27,7 +27,7 @@ class VerifiedSessionAuth(SessionAuth):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any:
         user = request.user
-        if user.is_authenticated and user.is_active and not needs_two_factor_setup(user, request):
+        if user.is_authenticated and user.is_active and not needs_two_factor_setup(user):
             return user
         return None
 

@@ -20,7 +20,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and needs_two_factor_setup(user, request):
+        if user.is_authenticated and needs_two_factor_setup(user):
             allowed = (
                 reverse("accounts:two_factor_setup"),
                 reverse("accounts:logout"),

@@ -25,7 +25,7 @@ def has_two_factor(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def needs_two_factor_setup(user: Any, request: HttpRequest) -> bool:
+def needs_two_factor_setup(user: Any) -> bool:
     """True for a logged-in user whose agency requires two-factor log-in they have not set up."""
     verified = getattr(user, "is_verified", lambda: False)()
     return bool(user.agency_id and user.agency.requires_two_factor and not verified)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from typing import Any
 
@@ -169,8 +170,6 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 
 
 def _base32(key: bytes) -> str:
-    import base64
-
     text = base64.b32encode(key).decode("ascii").rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 

@@ -7,28 +7,20 @@ event exists exactly when its change was committed.
 from __future__ import annotations
 
 import ipaddress
-import json
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
 from timpora.audit.choices import Purpose, Verb
 from timpora.audit.context import client_address
 from timpora.audit.models import GENESIS_HASH, AuditChainHead, AuditEvent
+from timpora.core.json import jsonable
 
 _VERBS = frozenset(Verb.values)
-
-
-def _jsonable(value: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Turn dates, UUIDs and decimals into the JSON that any database gives back unchanged."""
-    if not value:
-        return {}
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
 
 
 def _normalised_address(address: str | None) -> str | None:
@@ -90,7 +82,7 @@ def record(
             subject_type=subject_type or stype,
             subject_code=subject_code or scode,
             subject_label=slabel,
-            changes=_jsonable(changes),
+            changes=jsonable(changes),
             purpose=str(purpose),
             client_address=_normalised_address(client_address()),
             prev_hash=head.last_hash,

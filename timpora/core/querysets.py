@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
@@ -21,10 +21,6 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     def visible_to(self, user: Any) -> ScopedQuerySet[M]:
         raise NotImplementedError(f"{self.model.__name__} does not say who may see it")
-
-
-class _HasVisibleTo(Protocol):
-    def visible_to(self, user: Any) -> models.QuerySet[Any]: ...
 
 
 def get_visible_or_404(queryset: models.QuerySet[M], user: Any, code: str | uuid.UUID) -> M:

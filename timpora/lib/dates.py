@@ -48,6 +48,14 @@ class PartialDate:
         return all(a == b for a, b in pairs if a is not None and b is not None)
 
 
+def is_partial_date(text: str) -> bool:
+    try:
+        PartialDate.parse(text)
+    except ValueError:
+        return False
+    return True
+
+
 def compatible_birth_dates(a: str, b: str) -> bool:
     """Whether two stored dates of birth (possibly empty or partial) may belong to one person."""
     if not a or not b:

@@ -8,18 +8,17 @@ new revision, its earlier values kept in :class:`FactRevision`.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
+from timpora.core.json import jsonable
 from timpora.lib.dates import compatible_birth_dates
 from timpora.lib.text import fold, names_compatible, search_tokens
 from timpora.registry.choices import (
@@ -295,10 +294,6 @@ class _Pending:
     changed: bool = False
 
 
-def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(json.dumps(values, cls=DjangoJSONEncoder))
-
-
 def _upsert(
     model: type[models.Model],
     kind: str,
@@ -349,7 +344,7 @@ def _upsert(
         model._default_manager.bulk_update(to_update, ["revision", *names], batch_size=CHUNK)
     FactRevision.objects.bulk_create(
         [
-            FactRevision(kind=kind, fact_id=p.pk, revision=revision, values=_jsonable(values))
+            FactRevision(kind=kind, fact_id=p.pk, revision=revision, values=jsonable(values))
             for p in state.values()
             if p.pk is not None
             for revision, values in p.history

@@ -8,8 +8,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from timpora.accounts.access import can_see_records
+from timpora.accounts.choices import DataCategory
 from timpora.audit.choices import Purpose
 from timpora.registry import queries
+from timpora.registry.choices import Direction
 from timpora.registry.queries import PersonSearch
 
 router = Router(tags=["persons"])
@@ -46,9 +49,8 @@ class SearchParams(Schema):
     offset: int = Field(0, ge=0)
 
 
-def _person_out(person: Any) -> dict[str, Any]:
-    documents = getattr(person, "_prefetched_objects_cache", {}).get("documents")
-    direction = getattr(person, "last_direction", "missing")
+def _person_out(person: Any, *, documents: bool, crossings: bool) -> dict[str, Any]:
+    """A person in a list; passports and presence only for agencies that see those records."""
     return {
         "code": str(person.code),
         "full_name": person.full_name,
@@ -58,8 +60,8 @@ def _person_out(person: Any) -> dict[str, Any]:
         "sex": person.sex,
         "date_of_birth": person.date_of_birth,
         "nationality_id": person.nationality_id,
-        "passport_numbers": [d.number for d in documents] if documents is not None else None,
-        "in_country": None if direction == "missing" else direction == "ARRIVAL",
+        "passport_numbers": [d.number for d in person.documents.all()] if documents else None,
+        "in_country": person.last_direction == Direction.ARRIVAL if crossings else None,
     }
 
 
@@ -85,7 +87,14 @@ def list_persons(request: HttpRequest, params: Query[SearchParams]) -> dict[str,
         "count": count,
         "limit": params.limit,
         "offset": params.offset,
-        "items": [_person_out(p) for p in page],
+        "items": [
+            _person_out(
+                p,
+                documents=can_see_records(user, DataCategory.DOCUMENTS),
+                crossings=can_see_records(user, DataCategory.CROSSINGS),
+            )
+            for p in page
+        ],
     }
 
 
@@ -186,9 +195,9 @@ def get_person(request: HttpRequest, code: str, purpose: Purpose) -> dict[str, A
     def shown(section: str, items: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
         return items if section in sections else None
 
-    out = _person_out(person)
-    out["passport_numbers"] = [d.number for d in rec.documents] if "DOCUMENTS" in sections else None
     status = rec.status
+    out = _person_out(person, documents=False, crossings=False)
+    out["passport_numbers"] = [d.number for d in rec.documents] if "DOCUMENTS" in sections else None
     out["in_country"] = status.in_country if status and "CROSSINGS" in sections else None
     out.update(
         place_of_birth=person.place_of_birth,

@@ -6,8 +6,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from timpora.audit.choices import Purpose
+from timpora.lib.dates import is_partial_date
 from timpora.registry.models import Country, Kecamatan
-from timpora.registry.queries import PersonSearch, birth_date_is_valid
+from timpora.registry.queries import PersonSearch
 
 
 class PurposeField(forms.ChoiceField):
@@ -52,7 +53,7 @@ class PersonSearchForm(forms.Form):
 
     def clean_date_of_birth(self) -> str:
         value: str = self.cleaned_data["date_of_birth"].strip()
-        if value and not birth_date_is_valid(value):
+        if value and not is_partial_date(value):
             raise forms.ValidationError(_("Write the date as YYYY, YYYY-MM or YYYY-MM-DD."))
         return value
 

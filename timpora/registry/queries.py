@@ -21,7 +21,6 @@ from timpora.audit.choices import Purpose, Verb
 from timpora.audit.log import record
 from timpora.core.apps import HomeFigure, HomePanel
 from timpora.core.querysets import get_visible_or_404
-from timpora.lib.dates import PartialDate
 from timpora.lib.text import document_key, name_tokens, prefix_upper_bound
 from timpora.registry.choices import (
     RESIDENT_TYPES,
@@ -453,11 +452,3 @@ def home_panels(user: Any) -> list[HomePanel]:
             )
         )
     return panels
-
-
-def birth_date_is_valid(text: str) -> bool:
-    try:
-        PartialDate.parse(text)
-    except ValueError:
-        return False
-    return True
