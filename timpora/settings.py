@@ -115,12 +115,16 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "js_lib_htmx",
     # Timpora, from the foundation up: an app may import the ones above it, never one below.
     "timpora.core",
     "timpora.accounts",
     "timpora.audit",
     "timpora.registry",
+    "timpora.matching",
+    "timpora.exchange",
     "timpora.demo",
 ]
 
@@ -288,5 +292,31 @@ LOGGING = {
 # --- Timpora -----------------------------------------------------------------------------------
 # Where the reference data (agencies, kecamatan, checkpoints) is read from by `timpora init`.
 REFERENCE_DATA_DIR = env.path("TIMPORA_REFERENCE_DATA_DIR", PACKAGE_DIR / "reference")
+
+# --- Background tasks and imports --------------------------------------------------------------
+# `timpora worker` runs the tasks kept in the database; "immediate" runs each task at once in
+# the process that enqueues it (tests, or a single-user laptop without a worker).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[
+            env.choice("TIMPORA_TASKS", "database", tuple(_TASK_BACKENDS))
+        ]
+    }
+}
+# Uploaded files wait here for the worker, and are removed when their batch is done.
+UPLOAD_DIR = DATA_DIR / "uploads"
+# The largest file the upload page and the API accept.
+MAX_IMPORT_UPLOAD_MB = env.integer("TIMPORA_MAX_UPLOAD_MB", 200)
+# Uploads up to this size are imported at once, in the request; larger ones by the worker.
+IMPORT_INLINE_MAX_KB = env.integer("TIMPORA_IMPORT_INLINE_KB", 512)
+# A JSON or JSON Lines body posted to the API is read in memory up to this size; larger data
+# is sent as a file upload (multipart), which Django streams to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
 # Every variable read above, for the test that keeps docs/configuration.md complete.
 ENV_VARIABLES = frozenset(env.names)

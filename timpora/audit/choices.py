@@ -41,6 +41,13 @@ class Verb(models.TextChoices):
     # registry: writes
     REFERENCE_DATA_LOADED = "reference_data.loaded", _("Reference data loaded")
     FACTS_RECORDED = "facts.recorded", _("Facts recorded")
+    BATCH_IMPORTED = "exchange.batch_imported", _("File imported")
+    BATCH_REFUSED = "exchange.batch_refused", _("File refused")
+    BATCH_SUBMITTED = "exchange.batch_submitted", _("File submitted for import")
+    RECORDS_EXPORTED = "exchange.exported", _("Records exported")
+    REJECTIONS_DOWNLOADED = "exchange.rejections_downloaded", _("Rejection report downloaded")
+    SEND_PERMISSION_CHANGED = "exchange.permission_changed", _("Permission to send changed")
+    COLUMN_PROFILE_SAVED = "exchange.profile_saved", _("Column mapping saved")
 
 
 class Purpose(models.TextChoices):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
@@ -28,11 +29,13 @@ from timpora.registry.choices import (
     ReporterType,
     SponsorType,
 )
+from timpora.registry.derived import refresh_derived
 from timpora.registry.models import (
     BorderCrossing,
     Checkpoint,
     Company,
     FactRevision,
+    IdentityConflict,
     Kecamatan,
     Person,
     PersonNameToken,
@@ -73,7 +76,10 @@ class RecordResult:
     updated: int = 0
     unchanged: int = 0
     persons_created: int = 0
+    conflicts: int = 0
     person_ids: set[int] = field(default_factory=set)
+    # The outcome of each record, in the order given: "CREATED", "UPDATED" or "UNCHANGED".
+    outcomes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -82,6 +88,7 @@ class RecordResult:
             "updated": self.updated,
             "unchanged": self.unchanged,
             "persons_created": self.persons_created,
+            "conflicts": self.conflicts,
         }
 
 
@@ -133,9 +140,11 @@ def _link_persons(
     chosen: list[_Holder] = []
     new_holders: list[_Holder] = []
     enriched: dict[int, Person] = {}
+    conflicts: list[tuple[_Holder, _Holder, list[str], str]] = []
     for identity, key in zip(identities, keys, strict=True):
         candidates = holders[identity.document_key]
         holder = next((h for h in candidates if h.fits(identity)), None)
+        known = list(candidates)
         if holder is None:
             person = Person(
                 full_name=identity.full_name,
@@ -162,6 +171,8 @@ def _link_persons(
             holder = _Holder(person, document)
             candidates.append(holder)
             new_holders.append(holder)
+            # The same document with another identity: two persons, and a conflict to review.
+            conflicts.extend((other, holder, _differences(other.person, identity), key) for other in known)
         elif holder.person.pk:
             # Fill what the person's record did not know yet; never overwrite a known value.
             for name in _ENRICHABLE:
@@ -187,7 +198,33 @@ def _link_persons(
     if dirty_documents:
         TravelDocument.objects.bulk_update(set(dirty_documents), ["expiry"], batch_size=CHUNK)
     index_names([h.person for h in new_holders] + list(enriched.values()))
+    if conflicts:
+        rows = [
+            IdentityConflict(
+                number_key=other.document.number_key,
+                issuing_state_id=other.document.issuing_state_id,
+                person=other.person,
+                other_person=holder.person,
+                reasons=reasons,
+                source=source,
+                kind=kind,
+                source_key=key,
+            )
+            for other, holder, reasons, key in conflicts
+        ]
+        IdentityConflict.objects.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
+        result.conflicts += len(rows)
     return chosen
+
+
+def _differences(person: Person, identity: Identity) -> list[str]:
+    """What tells the known holder of a document apart from the identity just received."""
+    reasons = []
+    if not compatible_birth_dates(person.date_of_birth, identity.date_of_birth):
+        reasons.append(f"date_of_birth: {person.date_of_birth} / {identity.date_of_birth}")
+    if not names_compatible(person.full_name, identity.full_name):
+        reasons.append(f"full_name: {person.full_name} / {identity.full_name}")
+    return reasons
 
 
 def index_names(persons: Iterable[Person]) -> None:
@@ -294,7 +331,7 @@ class _Pending:
     changed: bool = False
 
 
-def _upsert(
+def upsert_with_history(
     model: type[models.Model],
     kind: str,
     items: Sequence[tuple[str, dict[str, Any]]],
@@ -314,19 +351,23 @@ def _upsert(
         for row in rows:
             values = {name: row[name] for name in names}
             state[row[key_field]] = _Pending(row["pk"], row["revision"], values)
+    outcomes = result.outcomes
     for key, values in items:
         pending = state.get(key)
         if pending is None:
             state[key] = _Pending(None, 1, dict(values), changed=True)
             result.created += 1
+            outcomes.append("CREATED")
         elif pending.values == values:
             result.unchanged += 1
+            outcomes.append("UNCHANGED")
         else:
             pending.history.append((pending.revision, pending.values))
             pending.revision += 1
             pending.values = dict(values)
             pending.changed = True
             result.updated += 1
+            outcomes.append("UPDATED")
     to_create = [
         model(**scope, **{key_field: key}, revision=p.revision, **p.values)
         for key, p in state.items()
@@ -335,13 +376,16 @@ def _upsert(
     model._default_manager.bulk_create(to_create, batch_size=CHUNK)
     for obj in to_create:
         state[getattr(obj, key_field)].pk = obj.pk
+    now = timezone.now()
     to_update = [
-        model(pk=p.pk, revision=p.revision, **p.values)
+        model(pk=p.pk, revision=p.revision, updated_at=now, **p.values)
         for p in state.values()
         if p.changed and p.history and p.pk is not None
     ]
     if to_update:
-        model._default_manager.bulk_update(to_update, ["revision", *names], batch_size=CHUNK)
+        model._default_manager.bulk_update(
+            to_update, ["revision", "updated_at", *names], batch_size=CHUNK
+        )
     FactRevision.objects.bulk_create(
         [
             FactRevision(kind=kind, fact_id=p.pk, revision=revision, values=jsonable(values))
@@ -483,15 +527,18 @@ def _record_companies(
         )
         for r in records
     ]
-    _upsert(Company, FactKind.COMPANY, items, key_field="company_id", scope={}, result=result)
+    upsert_with_history(Company, FactKind.COMPANY, items, key_field="company_id", scope={}, result=result)
 
 
 @transaction.atomic
-def record_facts(records: Sequence[Record], *, source: Agency, actor: User | None) -> RecordResult:
+def record_facts(
+    records: Sequence[Record], *, source: Agency, actor: User | None, audited: bool = True
+) -> RecordResult:
     """Write records of one kind from ``source`` as facts; return what changed.
 
     Idempotent: the same records again are all counted as unchanged and write nothing but the
-    audit event.
+    audit event. The derived facts of the persons concerned are brought up to date.
+    ``audited=False`` is for the importer, which audits the whole batch once.
     """
     if not records:
         raise ValueError("no records to write")
@@ -514,7 +561,7 @@ def record_facts(records: Sequence[Record], *, source: Agency, actor: User | Non
             fact_values["person_id"] = holder.person.pk
             fact_values["document_id"] = holder.document.pk
         result.person_ids = {h.person.pk for h in holders}
-        _upsert(
+        upsert_with_history(
             model,
             str(kind),
             [(r.key, v) for r, v in zip(records, values, strict=True)],
@@ -522,5 +569,7 @@ def record_facts(records: Sequence[Record], *, source: Agency, actor: User | Non
             scope={"source": source},
             result=result,
         )
-    audit(actor=actor, verb=Verb.FACTS_RECORDED, agency=source, changes=result.as_dict())
+        refresh_derived(result.person_ids, kind=str(kind))
+    if audited:
+        audit(actor=actor, verb=Verb.FACTS_RECORDED, agency=source, changes=result.as_dict())
     return result

@@ -97,7 +97,7 @@ class CheckpointKind(models.TextChoices):
 
 
 class FactKind(models.TextChoices):
-    """The exchange kinds that describe facts, by their names in the exchange formats."""
+    """The kinds of the exchange formats (v1), by their names in the formats."""
 
     COMPANY = "company", _("Company")
     STAY_PERMIT = "stay-permit", _("Stay permit")
@@ -105,6 +105,7 @@ class FactKind(models.TextChoices):
     RESIDENCE_REGISTRATION = "residence-registration", _("Residence registration")
     BORDER_CROSSING = "border-crossing", _("Border crossing")
     RESIDENCE_REPORT = "residence-report", _("Residence report")
+    WATCHLIST_ENTRY = "watchlist-entry", _("Watch-list entry")
 
 
 # Visa indexes (Permenkumham 22/2023 as amended): the common ones, for display. Any index of the
@@ -121,3 +122,14 @@ VISA_INDEXES = {
     "E31": _("Limited stay: family"),
     "E33G": _("Limited stay: remote worker"),
 }
+
+
+class WatchList(models.TextChoices):
+    """The watch lists of the exchange format's ``watchlist-entry`` kind."""
+
+    PENANGKALAN = "PENANGKALAN", _("Entry ban (penangkalan)")
+    PENCEGAHAN = "PENCEGAHAN", _("Exit ban (pencegahan)")
+    DPO = "DPO", _("Wanted list (DPO)")
+    INTERPOL = "INTERPOL", _("Interpol notice")
+    SANCTIONS = "SANCTIONS", _("Sanctions")
+    LOCAL = "LOCAL", _("Local watch list")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
@@ -29,6 +29,7 @@ from timpora.registry.choices import (
     ReporterType,
     Sex,
     SponsorType,
+    WatchList,
     WorkPermitStatus,
 )
 from timpora.registry.codes import normalise_country
@@ -39,6 +40,16 @@ _CHECKPOINT = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$")
 MAX_TEXT = 300
 # Stands in for a required value that was missing; the row is rejected before it is used.
 _MISSING = datetime.min.replace(tzinfo=WIB)
+# Spreadsheets saved as CSV often write a date as Excel's day serial (45352 = 2024-03-01).
+_EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_SERIAL = re.compile(r"^[1-9][0-9]{4}$")
+
+
+def excel_serial_date(value: str) -> date | None:
+    """The date of an Excel day serial between 1927 and 2173 (five digits), else None."""
+    if not _EXCEL_SERIAL.match(value):
+        return None
+    return _EXCEL_EPOCH + timedelta(days=int(value))
 
 
 @dataclass(frozen=True)
@@ -134,6 +145,9 @@ class _Row:
             if required:
                 self._fail(name, value, "a value (this field is required)")
             return None
+        serial = excel_serial_date(value)
+        if serial is not None:
+            return serial
         try:
             if len(value) != 10:  # fromisoformat also takes 20260301, which is not the contract
                 raise ValueError(value)
@@ -146,6 +160,9 @@ class _Row:
         value = self.raw(name)
         if not value:
             return ""
+        serial = excel_serial_date(value)
+        if serial is not None:
+            return serial.isoformat()
         try:
             return str(PartialDate.parse(value))
         except ValueError:
@@ -215,6 +232,18 @@ class _Row:
             passport_expiry=self.date("passport_expiry"),
         )
 
+    def items(self, name: str, *, max_items: int = 50, max_length: int = 200) -> tuple[str, ...]:
+        """A ``;``-separated list (aliases, passport numbers), each item stripped."""
+        value = self.raw(name)
+        items = tuple(item.strip() for item in value.split(";") if item.strip())
+        if len(items) > max_items:
+            self._fail(name, value, f"at most {max_items} items separated by ;")
+            return items[:max_items]
+        for item in items:
+            if len(item) > max_length:
+                self._fail(name, item, f"items of at most {max_length} characters")
+        return items
+
     def finish(self) -> None:
         if self.errors:
             raise RowError(self.errors)
@@ -265,6 +294,8 @@ class Record:
 def _text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, tuple):
+        return ";".join(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     return str(value)
@@ -372,6 +403,26 @@ class ResidenceReportRecord(Record):
     permit_number: str = ""
     purpose: str = ""
     check_out: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WatchlistEntryRecord(Record):
+    kind = FactKind.WATCHLIST_ENTRY
+    list: str
+    entry_id: str
+    full_name: str
+    reason: str
+    action_on_hit: str
+    owning_agency: str
+    valid_from: date
+    aliases: tuple[str, ...] = ()
+    name_original: str = ""
+    sex: str = ""
+    date_of_birth: str = ""
+    nationality: tuple[str, ...] = ()
+    passport_numbers: tuple[str, ...] = ()
+    legal_basis: str = ""
+    valid_until: date | None = None
 
 
 def _company(r: _Row) -> CompanyRecord:
@@ -507,6 +558,44 @@ def _residence_report(r: _Row) -> ResidenceReportRecord:
     )
 
 
+def _watchlist_entry(r: _Row) -> WatchlistEntryRecord:
+    watch_list = r.code("list", WatchList, required=True)
+    entry_id = r.text("entry_id", required=True, max_length=64)
+    nationalities = []
+    for value in r.items("nationality", max_items=10, max_length=3):
+        code = normalise_country(value)
+        if code in r.reference.countries:
+            nationalities.append(code)
+        else:
+            r._fail("nationality", value, "ISO 3166-1 alpha-3 codes separated by ;")
+    passports = r.items("passport_numbers", max_length=32)
+    for number in passports:
+        if not document_key(number):
+            r._fail("passport_numbers", number, "letters and digits")
+    valid_from = r.date("valid_from", required=True)
+    valid_until = r.date("valid_until")
+    if valid_from and valid_until and valid_until < valid_from:
+        r._fail("valid_until", str(valid_until), "a date on or after valid_from")
+    return WatchlistEntryRecord(
+        key=f"{watch_list}|{entry_id}",
+        list=watch_list,
+        entry_id=entry_id,
+        full_name=" ".join(r.text("full_name", required=True, max_length=200).split()),
+        aliases=r.items("aliases"),
+        name_original=r.text("name_original", max_length=200),
+        sex=r.code("sex", Sex),
+        date_of_birth=r.partial_date("date_of_birth"),
+        nationality=tuple(nationalities),
+        passport_numbers=passports,
+        reason=r.text("reason", required=True, max_length=1000),
+        action_on_hit=r.text("action_on_hit", required=True, max_length=1000),
+        owning_agency=r.text("owning_agency", required=True, max_length=200),
+        legal_basis=r.text("legal_basis", max_length=300),
+        valid_from=valid_from or date.min,
+        valid_until=valid_until,
+    )
+
+
 PARSERS: dict[str, Callable[[_Row], Record]] = {
     FactKind.COMPANY: _company,
     FactKind.STAY_PERMIT: _stay_permit,
@@ -514,6 +603,7 @@ PARSERS: dict[str, Callable[[_Row], Record]] = {
     FactKind.RESIDENCE_REGISTRATION: _registration,
     FactKind.BORDER_CROSSING: _crossing,
     FactKind.RESIDENCE_REPORT: _residence_report,
+    FactKind.WATCHLIST_ENTRY: _watchlist_entry,
 }
 
 
@@ -523,3 +613,99 @@ def parse_row(kind: FactKind | str, values: Mapping[str, Any], reference: Refere
     record = PARSERS[str(kind)](row)
     row.finish()
     return record
+
+
+# --- Columns of each kind, in the order exports write them ----------------------------------
+
+IDENTITY_COLUMNS = (
+    "full_name", "given_names", "surname", "name_original", "sex", "date_of_birth",
+    "place_of_birth", "nationality", "passport_number", "passport_issuing_state",
+    "passport_expiry",
+)  # fmt: skip
+_ADDRESS = ("address", "kelurahan", "kecamatan", "city")
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    FactKind.COMPANY: (
+        "company_id", "name", "npwp", "sector", *_ADDRESS, "industrial_estate",
+    ),
+    FactKind.STAY_PERMIT: (
+        "permit_number", "permit_type", "visa_index", "status", "issued_on", "valid_from",
+        "valid_until", *IDENTITY_COLUMNS, "sponsor_type", "sponsor_id", "sponsor_name",
+        "purpose", *_ADDRESS, "issuing_office",
+    ),
+    FactKind.WORK_PERMIT: (
+        "rptka_number", "employer_id", "employer_name", "position", "work_address",
+        "work_kecamatan", "valid_from", "valid_until", "status", *IDENTITY_COLUMNS,
+        "dkptka_paid_until",
+    ),
+    FactKind.RESIDENCE_REGISTRATION: (
+        "registration_number", "registration_type", "issued_on", "valid_until",
+        *IDENTITY_COLUMNS, *_ADDRESS,
+    ),
+    FactKind.BORDER_CROSSING: (
+        "crossing_id", "direction", "checkpoint", "crossed_at", *IDENTITY_COLUMNS,
+        "permit_type", "permit_number", "authorized_stay_until", "carrier", "port_from_or_to",
+    ),
+    FactKind.RESIDENCE_REPORT: (
+        "report_id", "reporter_type", "reporter_id", "reporter_name", "place_name", *_ADDRESS,
+        "latitude", "longitude", *IDENTITY_COLUMNS, "permit_type", "permit_number", "purpose",
+        "check_in", "check_out", "reported_at",
+    ),
+    FactKind.WATCHLIST_ENTRY: (
+        "list", "entry_id", "full_name", "aliases", "name_original", "sex", "date_of_birth",
+        "nationality", "passport_numbers", "reason", "action_on_hit", "owning_agency",
+        "legal_basis", "valid_from", "valid_until",
+    ),
+}  # fmt: skip
+
+_IDENTITY_REQUIRED = ("full_name", "nationality", "passport_number")
+REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
+    FactKind.COMPANY: ("company_id", "name"),
+    FactKind.STAY_PERMIT: (
+        "permit_number", "permit_type", "status", "valid_from", "valid_until",
+        *_IDENTITY_REQUIRED,
+    ),
+    FactKind.WORK_PERMIT: (
+        "rptka_number", "employer_id", "employer_name", "position", "valid_from",
+        "valid_until", "status", *_IDENTITY_REQUIRED,
+    ),
+    FactKind.RESIDENCE_REGISTRATION: (
+        "registration_number", "registration_type", "issued_on", *_IDENTITY_REQUIRED,
+        "address", "kecamatan", "city",
+    ),
+    FactKind.BORDER_CROSSING: (
+        "crossing_id", "direction", "checkpoint", "crossed_at", *_IDENTITY_REQUIRED,
+    ),
+    FactKind.RESIDENCE_REPORT: (
+        "report_id", "reporter_type", "reporter_id", "reporter_name", "address", "city",
+        *_IDENTITY_REQUIRED, "check_in", "reported_at",
+    ),
+    FactKind.WATCHLIST_ENTRY: (
+        "list", "entry_id", "full_name", "reason", "action_on_hit", "owning_agency",
+        "valid_from",
+    ),
+}  # fmt: skip
+
+# The fields that make up a row's identity within its source (the key rules of the spec).
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    FactKind.COMPANY: ("company_id",),
+    FactKind.STAY_PERMIT: ("permit_number",),
+    FactKind.WORK_PERMIT: ("rptka_number", "passport_number"),
+    FactKind.RESIDENCE_REGISTRATION: ("registration_number",),
+    FactKind.BORDER_CROSSING: ("crossing_id",),
+    FactKind.RESIDENCE_REPORT: ("report_id",),
+    FactKind.WATCHLIST_ENTRY: ("list", "entry_id"),
+}
+
+
+def row_key(kind: str, values: Mapping[str, Any]) -> str:
+    """The key of a raw row as the parsed record will have it (for duplicates within a file)."""
+    parts = []
+    for name in KEY_COLUMNS[kind]:
+        value = str(values.get(name) or "").strip()
+        if name == "passport_number":
+            value = document_key(value)
+        elif name == "list":
+            value = value.upper()
+        parts.append(value)
+    return "|".join(parts)

@@ -7,7 +7,12 @@ from timpora.registry.models.facts import (
     WorkPermit,
 )
 from timpora.registry.models.organisations import Company, Place
-from timpora.registry.models.person import Person, PersonNameToken, TravelDocument
+from timpora.registry.models.person import (
+    IdentityConflict,
+    Person,
+    PersonNameToken,
+    TravelDocument,
+)
 from timpora.registry.models.reference import Checkpoint, Country, Kecamatan, Kelurahan
 
 __all__ = [
@@ -16,6 +21,7 @@ __all__ = [
     "Company",
     "Country",
     "FactRevision",
+    "IdentityConflict",
     "Kecamatan",
     "Kelurahan",
     "Person",

@@ -74,6 +74,37 @@ class Person(TimporaModel):
     first_source_kind = models.CharField(_("first record kind"), max_length=32)
     first_source_key = models.CharField(_("first record key"), max_length=200)
 
+    # Derived from the facts after every import batch (registry.actions.refresh_derived), so
+    # that lists, rules and dashboards read them without recomputing.
+    in_country = models.BooleanField(_("in the country"), null=True, blank=True)
+    authorised_until = models.DateField(_("authorised to stay until"), null=True, blank=True)
+    current_permit = models.ForeignKey(
+        "registry.StayPermit",
+        verbose_name=_("current stay permit"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    current_address = models.CharField(_("current address"), max_length=300, blank=True)
+    current_kecamatan = models.ForeignKey(
+        "registry.Kecamatan",
+        verbose_name=_("current kecamatan"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    current_employer = models.ForeignKey(
+        "registry.Company",
+        verbose_name=_("current employer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    derived_on = models.DateField(_("derived facts as of"), null=True, blank=True)
+
     objects = PersonQuerySet.as_manager()
 
     class Meta:
@@ -161,3 +192,47 @@ class TravelDocument(TimporaModel):
 
     def __str__(self) -> str:
         return f"{self.issuing_state_id} {self.number}"
+
+
+class IdentityConflict(TimporaModel):
+    """The same passport number arriving with another identity (date of birth or name).
+
+    The second identity is kept as a separate person; this row records the pair for the
+    ``DOCUMENT_CONFLICT`` rule and the resolver. An officer decides whether they are one human.
+    """
+
+    number_key = models.CharField(_("document number"), max_length=32, db_index=True)
+    issuing_state = models.ForeignKey(
+        Country, verbose_name=_("issuing state"), on_delete=models.PROTECT, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("known holder"),
+        on_delete=models.CASCADE,
+        related_name="document_conflicts",
+    )
+    other_person = models.ForeignKey(
+        Person,
+        verbose_name=_("other identity"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reasons = models.JSONField(_("differences"), default=list)
+    source = models.ForeignKey(
+        "accounts.Agency", verbose_name=_("source"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("record kind"), max_length=32)
+    source_key = models.CharField(_("record key"), max_length=200)
+
+    class Meta:
+        verbose_name = _("identity conflict")
+        verbose_name_plural = _("identity conflicts")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "other_person"], name="identity_conflict_pair"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_key} ({self.issuing_state_id})"
