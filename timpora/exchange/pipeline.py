@@ -19,11 +19,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -248,6 +250,69 @@ def import_file(
         file_name=file_name,
     )
     return run_batch(batch, progress=progress)
+
+
+def submit_upload(
+    *,
+    kind: str,
+    upload: Any,
+    source: Agency,
+    user: User | None,
+    channel: str,
+    fmt: str | None = None,
+    mapping: Mapping[str, str] | None = None,
+) -> ImportBatch:
+    """Keep an uploaded file and import it: at once when small, else by the worker.
+
+    ``upload`` is a Django ``UploadedFile`` (or any object with ``name``, ``size`` and
+    ``chunks()``). Raises :class:`ImportRefused` when the file is refused at once.
+    """
+    from timpora.exchange.tasks import run_import
+
+    folder = Path(settings.UPLOAD_DIR)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(str(upload.name or "upload")).name
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115  (kept until the batch is done)
+        dir=folder, prefix="batch-", suffix=Path(name).suffix[:10], delete=False
+    )
+    with handle:
+        for block in upload.chunks():
+            handle.write(block)
+    path = Path(handle.name)
+    try:
+        batch = start_batch(
+            kind=kind,
+            path=path,
+            source=source,
+            user=user,
+            channel=channel,
+            file_name=name,
+            fmt=fmt,
+            mapping=mapping,
+        )
+    except ImportRefused:
+        path.unlink(missing_ok=True)
+        raise
+    if Path(batch.stored_file) != path:  # the same file again continues its unfinished batch
+        path.unlink(missing_ok=True)
+    if batch.size <= settings.IMPORT_INLINE_MAX_KB * 1024:
+        try:
+            run_batch(batch)
+        finally:
+            discard_upload(batch)
+    else:
+        run_import.enqueue(batch.pk)
+    return batch
+
+
+def discard_upload(batch: ImportBatch) -> None:
+    """Remove an uploaded file once its batch is finished (the raw rows keep what it held)."""
+    if not batch.finished or not batch.stored_file:
+        return
+    path = Path(batch.stored_file)
+    if path.parent.resolve() == Path(settings.UPLOAD_DIR).resolve():
+        path.unlink(missing_ok=True)
+        ImportBatch.objects.filter(pk=batch.pk).update(stored_file="")
 
 
 def _raw_json(values: Mapping[str, str]) -> str:
