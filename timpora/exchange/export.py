@@ -88,9 +88,7 @@ _IDENTITY = {
 def _queryset(kind: str) -> QuerySet[Any]:
     """The rows of ``kind`` with every exchange field as an annotation or a field."""
     if kind == FactKind.COMPANY:
-        return Company.objects.filter(registered=True).annotate(
-            kecamatan_name=F("kecamatan__name")
-        )
+        return Company.objects.filter(registered=True).annotate(kecamatan_name=F("kecamatan__name"))
     if kind == FactKind.STAY_PERMIT:
         return StayPermit.objects.annotate(**_IDENTITY, kecamatan_name=F("kecamatan__name"))
     if kind == FactKind.WORK_PERMIT:
@@ -161,7 +159,7 @@ def export_rows(
     if since is not None:
         queryset = queryset.filter(updated_at__gte=since)
     columns, build = _row_builder(kind)
-    wanted = {name for name in (*columns, *_RENAMED.get(kind, {}).values())}
+    wanted = {*columns, *_RENAMED.get(kind, {}).values()}
     names = [n for n in wanted if n in _known(queryset)]
     cursor = after
     produced = 0

@@ -62,7 +62,7 @@ UNFINISHED = (BatchStatus.QUEUED, BatchStatus.STAGING, BatchStatus.APPLYING)
 Progress = Callable[[str, int, int], None]  # (phase, rows done, rows expected or 0)
 
 
-class ImportRefused(Exception):
+class ImportRefused(Exception):  # noqa: N818  (a refusal is an outcome, not a failure)
     """The batch was refused whole; ``batch.refusal`` says why."""
 
     def __init__(self, batch: ImportBatch) -> None:
@@ -77,7 +77,9 @@ def _folded(name: str) -> str:
     return "_".join(name.strip().lower().replace("-", " ").split())
 
 
-def resolve_columns(kind: str, columns: Iterable[str], mapping: Mapping[str, str]) -> dict[str, str]:
+def resolve_columns(
+    kind: str, columns: Iterable[str], mapping: Mapping[str, str]
+) -> dict[str, str]:
     """Which exchange field each file column fills: the mapping first, then the same name.
 
     Names match regardless of case, spaces and dashes (``Full Name`` fills ``full_name``). A
@@ -86,10 +88,7 @@ def resolve_columns(kind: str, columns: Iterable[str], mapping: Mapping[str, str
     fields = set(COLUMNS[kind])
     resolved: dict[str, str] = {}
     for column in columns:
-        if column in mapping:
-            target = mapping[column]
-        else:
-            target = _folded(column)
+        target = mapping[column] if column in mapping else _folded(column)
         if target and target in fields:
             resolved[column] = target
     return resolved
@@ -109,7 +108,8 @@ def column_problems(kind: str, resolved: Mapping[str, str]) -> list[str]:
     missing = [name for name in REQUIRED_COLUMNS[kind] if name not in filled]
     if missing:
         problems.append(
-            _("The file lacks the required column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+            _("The file lacks the required column(s): %(columns)s.")
+            % {"columns": ", ".join(missing)}
         )
     return problems
 
@@ -360,10 +360,7 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> None:
             if progress:
                 progress("stage", batch.rows_total, batch.rows_total)
     except FileRefused as refused:
-        reason = refused.reason
-        if refused.line:
-            reason = _("Line %(line)s: %(reason)s") % {"line": refused.line, "reason": reason}
-        _refuse(batch, reason)
+        _refuse(batch, refused.reason)  # the reason names the line and column itself
 
 
 def _rows_after(rows: Iterator[tuple[int, dict[str, str]]], line: int) -> Iterator[Any]:

@@ -20,8 +20,9 @@ def reasons_text(errors: str) -> str:
         return ""
     items = json.loads(errors)
     return " | ".join(
-        f'{e["field"]}: {e["expected"]} (received "{e["value"]}")' if e["value"] else
-        f'{e["field"]}: {e["expected"]}'
+        f'{e["field"]}: {e["expected"]} (received "{e["value"]}")'
+        if e["value"]
+        else f"{e['field']}: {e['expected']}"
         for e in items
     )
 

@@ -172,7 +172,9 @@ def _link_persons(
             candidates.append(holder)
             new_holders.append(holder)
             # The same document with another identity: two persons, and a conflict to review.
-            conflicts.extend((other, holder, _differences(other.person, identity), key) for other in known)
+            conflicts.extend(
+                (other, holder, _differences(other.person, identity), key) for other in known
+            )
         elif holder.person.pk:
             # Fill what the person's record did not know yet; never overwrite a known value.
             for name in _ENRICHABLE:
@@ -527,7 +529,9 @@ def _record_companies(
         )
         for r in records
     ]
-    upsert_with_history(Company, FactKind.COMPANY, items, key_field="company_id", scope={}, result=result)
+    upsert_with_history(
+        Company, FactKind.COMPANY, items, key_field="company_id", scope={}, result=result
+    )
 
 
 @transaction.atomic

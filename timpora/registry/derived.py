@@ -84,8 +84,9 @@ def _annotations(fields: Iterable[str], today: date, end: datetime) -> dict[str,
         notes["d_permit"] = _first(permits, "pk")
         notes["d_permit_until"] = _first(permits, "valid_until")
         notes["d_arrival_until"] = _first(
-            crossings.filter(direction=Direction.ARRIVAL, authorized_stay_until__isnull=False)
-            .order_by("-authorized_stay_until"),
+            crossings.filter(
+                direction=Direction.ARRIVAL, authorized_stay_until__isnull=False
+            ).order_by("-authorized_stay_until"),
             "authorized_stay_until",
         )
     if "current_address" in wanted:
@@ -176,4 +177,3 @@ def refresh_derived(
                 cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", updates)  # noqa: S608
             changed += len(updates)
     return changed
-
