@@ -1,30 +1,31 @@
-"""Loading the demo's exchange files into the registry, through the parser every import uses.
+"""Loading the demo's exchange files into the registry, through the importer every agency uses.
 
 Each kind is recorded as coming from the agency that holds it in Batam: companies and work
 permits from the manpower office, stay permits, crossings and residence reports (APOA) from
-Immigration, SKTT and KTP-el from the civil registry. Every row is parsed before anything is
-written, and the whole load is one transaction: a demo population is in the registry entirely or
-not at all.
+Immigration, SKTT and KTP-el from the civil registry. Each file is one import batch of the
+exchange app (``exchange.pipeline.import_file``, channel DEMO), with its raw rows kept, exactly
+as an agency's upload would be. The demo's own files must be clean, so every row is parsed
+before the first file is imported, and a bad row stops the load naming file, line and reasons.
 
 The stay permits that were extended come twice: as issued in ``stay-permit.csv``, then their
-extensions in ``stay-permit.updates.csv``, loaded right after it, so that the registry keeps each
-permit's first validity in its history (revision 1) under the extended one. Loading the same
-files again changes nothing: ``record_facts`` is idempotent, and a permit's first version, once
-its extension is in the registry, is counted unchanged without being sent again: it is in the
-history already, and sending it again would roll the permit back to its first term.
+extensions in ``stay-permit.updates.csv``, imported right after it, so that the registry keeps
+each permit's first validity in its history (revision 1) under the extended one. A file that was
+already imported completely from the same agency is not imported again (importing the first
+terms again would roll the extended permits back): loading the same files again changes nothing.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-
-from django.db import transaction
 
 from timpora.accounts.models import Agency, User
 from timpora.demo.ledger import FILES, UPDATES
-from timpora.registry.actions import RecordResult, record_facts
+from timpora.exchange.choices import BatchStatus, Channel
+from timpora.exchange.models import ImportBatch
+from timpora.exchange.pipeline import file_digest, import_file
+from timpora.registry.actions import RecordResult
 from timpora.registry.models import Company
 from timpora.registry.models.facts import FACT_MODELS
 from timpora.registry.records import Record, Reference, RowError, parse_row
@@ -66,11 +67,6 @@ def read_records(path: Path, kind: str, reference: Reference) -> list[Record]:
     return records
 
 
-def _chunks(records: Sequence[Record]) -> Iterator[Sequence[Record]]:
-    for start in range(0, len(records), CHUNK):
-        yield records[start : start + CHUNK]
-
-
 def _agencies() -> dict[str, Agency]:
     codes = sorted(set(SOURCES.values()))
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes)}
@@ -80,44 +76,51 @@ def _agencies() -> dict[str, Agency]:
     return agencies
 
 
-def _add(total: RecordResult, part: RecordResult) -> None:
-    total.created += part.created
-    total.updated += part.updated
-    total.unchanged += part.unchanged
-    total.persons_created += part.persons_created
-    total.person_ids |= part.person_ids
+def _result(kind: str, batch: ImportBatch) -> RecordResult:
+    return RecordResult(
+        kind=kind,
+        created=batch.created,
+        updated=batch.updated,
+        unchanged=batch.unchanged,
+        persons_created=batch.persons_created,
+    )
 
 
-@transaction.atomic
 def load_directory(
     out_dir: Path,
     *,
     actor: User | None = None,
     progress: Callable[[str, RecordResult], None] | None = None,
 ) -> dict[str, RecordResult]:
-    """Load the exchange files of ``out_dir`` in the order of ``FILES``; return what each did.
+    """Import the exchange files of ``out_dir`` in the order of ``FILES``; return what each did.
 
     Results and ``progress`` (called after each file, for the command's progress lines) name
     the files as ``FILES`` does: ``stay-permit``, ``stay-permit.updates``, ...
     """
     reference = current_reference()
     agencies = _agencies()
-    parsed = {
-        name: read_records(_path(out_dir, name), kind, reference) for name, kind in FILES.items()
-    }
+    for name, kind in FILES.items():
+        read_records(_path(out_dir, name), kind, reference)  # the demo's files must be clean
     results: dict[str, RecordResult] = {}
-    for name, records in parsed.items():
-        kind = FILES[name]
-        total = RecordResult(kind=kind)
-        extended = _updated_already(kind, parsed.get(name + UPDATES, []), SOURCES[kind])
-        if extended:
-            total.unchanged += sum(1 for r in records if r.key in extended)
-            records = [r for r in records if r.key not in extended]
-        for chunk in _chunks(records):
-            _add(total, record_facts(chunk, source=agencies[SOURCES[kind]], actor=actor))
-        results[name] = total
+    for name, kind in FILES.items():
+        path = _path(out_dir, name)
+        source = agencies[SOURCES[kind]]
+        done = (
+            ImportBatch.objects.filter(
+                source=source, kind=kind, sha256=file_digest(path), status=BatchStatus.COMPLETED
+            )
+            .order_by("created_at")
+            .first()
+        )
+        if done is not None:
+            results[name] = RecordResult(kind=kind, unchanged=done.rows_total - done.rejected)
+        else:
+            batch = import_file(kind, path, source=source, user=actor, channel=Channel.DEMO)
+            if batch.rejected:
+                raise DemoFileError(f"{path}: {batch.rejected} rows rejected (batch {batch.code})")
+            results[name] = _result(kind, batch)
         if progress:
-            progress(name, total)
+            progress(name, results[name])
     return results
 
 
