@@ -19,6 +19,7 @@ from django.utils import timezone
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
+from timpora.core.bulk import allocate_ids, insert_instances, insert_model_rows
 from timpora.core.json import jsonable
 from timpora.lib.dates import compatible_birth_dates
 from timpora.lib.text import fold, names_compatible, search_tokens
@@ -189,17 +190,18 @@ def _link_persons(
         chosen.append(holder)
 
     if new_holders:
-        Person.objects.bulk_create([h.person for h in new_holders], batch_size=CHUNK)
+        insert_instances(Person, [h.person for h in new_holders])
         for h in new_holders:
             h.document.person = h.person
-        TravelDocument.objects.bulk_create([h.document for h in new_holders], batch_size=CHUNK)
+        insert_instances(TravelDocument, [h.document for h in new_holders])
         result.persons_created += len(new_holders)
     if enriched:
         Person.objects.bulk_update(list(enriched.values()), _ENRICHABLE, batch_size=CHUNK)
     dirty_documents = [h.document for h in chosen if getattr(h.document, "_timpora_dirty", False)]
     if dirty_documents:
         TravelDocument.objects.bulk_update(set(dirty_documents), ["expiry"], batch_size=CHUNK)
-    index_names([h.person for h in new_holders] + list(enriched.values()))
+    index_names([h.person for h in new_holders], new=True)
+    index_names(enriched.values())
     if conflicts:
         rows = [
             IdentityConflict(
@@ -229,8 +231,21 @@ def _differences(person: Person, identity: Identity) -> list[str]:
     return reasons
 
 
-def index_names(persons: Iterable[Person]) -> None:
-    """Add the search tokens of these persons' names (existing tokens are kept)."""
+def index_names(persons: Iterable[Person], *, new: bool = False) -> None:
+    """Add the search tokens of these persons' names (existing tokens are kept).
+
+    ``new``: the persons were just created, so none of their tokens exists yet.
+    """
+    if new:
+        insert_model_rows(
+            PersonNameToken,
+            [
+                {"person_id": person.pk, "token": token}
+                for person in persons
+                for token in search_tokens([person.full_name, person.name_original])
+            ],
+        )
+        return
     tokens = [
         PersonNameToken(person=person, token=token)
         for person in persons
@@ -370,14 +385,23 @@ def upsert_with_history(
             pending.changed = True
             result.updated += 1
             outcomes.append("UPDATED")
-    to_create = [
-        model(**scope, **{key_field: key}, revision=p.revision, **p.values)
-        for key, p in state.items()
-        if p.pk is None
-    ]
-    model._default_manager.bulk_create(to_create, batch_size=CHUNK)
-    for obj in to_create:
-        state[getattr(obj, key_field)].pk = obj.pk
+    fixed = {
+        (f"{name}_id" if isinstance(value, models.Model) else name): (
+            value.pk if isinstance(value, models.Model) else value
+        )
+        for name, value in scope.items()
+    }
+    new_keys = [key for key, p in state.items() if p.pk is None]
+    for key, pk in zip(new_keys, allocate_ids(model, len(new_keys)), strict=True):
+        state[key].pk = pk
+    insert_model_rows(
+        model,
+        [
+            {**fixed, key_field: key, "id": state[key].pk, "revision": state[key].revision,
+             **state[key].values}
+            for key in new_keys
+        ],
+    )  # fmt: skip
     now = timezone.now()
     to_update = [
         model(pk=p.pk, revision=p.revision, updated_at=now, **p.values)
