@@ -16,6 +16,7 @@ from timpora import __version__
 from timpora.accounts.api import router as accounts_router
 from timpora.accounts.api_auth import AUTH
 from timpora.core.problems import problem
+from timpora.exchange.api import router as exchange_router
 from timpora.registry.api import router as registry_router
 
 api = NinjaAPI(
@@ -33,6 +34,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", exchange_router)
 
 
 @api.exception_handler(ValidationError)
