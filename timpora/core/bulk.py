@@ -58,7 +58,7 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [table, model._meta.pk.column, count],  # type: ignore[union-attr]
+                [table, model._meta.pk.column, count],
             )
             return [row[0] for row in cursor.fetchall()]
         quoted = connection.ops.quote_name(table)
@@ -99,7 +99,7 @@ def insert_model_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> 
         return
     now = timezone.now()
     plan: list[tuple[str, Callable[[Any], Any], Callable[[], Any] | None]] = []
-    pk_name = model._meta.pk.attname  # type: ignore[union-attr]
+    pk_name = model._meta.pk.attname
     for field in model._meta.concrete_fields:
         convert = _converter(field)
         name = field.attname
@@ -111,7 +111,8 @@ def insert_model_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> 
             plan.append((name, convert, field.get_default))
         else:
             plan.append((name, convert, None))
-    columns = [model._meta.get_field(name).column for name, _c, _d in plan]  # type: ignore[union-attr]
+    by_name = {field.attname: field.column for field in model._meta.concrete_fields}
+    columns = [str(by_name[name]) for name, _c, _d in plan]
     values = []
     for row in rows:
         line = []

@@ -36,7 +36,7 @@ from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
 from timpora.core.bulk import insert_rows
 from timpora.exchange.choices import BatchStatus, Channel, RowStatus
-from timpora.exchange.formats import FileRefused, detect_format, read_table
+from timpora.exchange.formats import FORMATS, FileRefused, detect_format, read_table
 from timpora.exchange.models import ImportBatch, RawRecord
 from timpora.exchange.permissions import permission_for
 from timpora.matching.actions import record_watchlist_entries
@@ -168,6 +168,12 @@ def start_batch(
         batch.format = fmt or detect_format(name)
     except FileRefused as refused:
         _refuse(batch, refused.reason)
+    if batch.format not in FORMATS:
+        _refuse(
+            batch,
+            _("Unknown format %(format)s; use one of %(formats)s.")
+            % {"format": batch.format, "formats": ", ".join(FORMATS)},
+        )
     if not permission_for(source, kind).allowed:
         _refuse(
             batch,
