@@ -302,9 +302,7 @@ _TASK_BACKENDS = {
 }
 TASKS = {
     "default": {
-        "BACKEND": _TASK_BACKENDS[
-            env.choice("TIMPORA_TASKS", "database", tuple(_TASK_BACKENDS))
-        ]
+        "BACKEND": _TASK_BACKENDS[env.choice("TIMPORA_TASKS", "database", tuple(_TASK_BACKENDS))]
     }
 }
 # Uploaded files wait here for the worker, and are removed when their batch is done.

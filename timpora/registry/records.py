@@ -76,6 +76,9 @@ class Reference:
     batam_city_names: frozenset[str] = frozenset({"BATAM", "KOTA BATAM"})
 
 
+_CHOICE_VALUES: dict[type[Any], frozenset[str]] = {}
+
+
 class _Row:
     """Reads typed values out of one row, collecting every error instead of stopping at one."""
 
@@ -108,7 +111,10 @@ class _Row:
             if required:
                 self._fail(name, value, "a value (this field is required)")
             return ""
-        if value not in choices.values:
+        allowed = _CHOICE_VALUES.get(choices)
+        if allowed is None:
+            allowed = _CHOICE_VALUES[choices] = frozenset(choices.values)
+        if value not in allowed:
             self._fail(name, value, "one of " + ", ".join(choices.values))
             return ""
         return value
