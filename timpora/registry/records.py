@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import gettext as _
+
 from timpora.lib.dates import PartialDate
 from timpora.lib.text import document_key
 from timpora.registry.choices import (
@@ -99,9 +101,9 @@ class _Row:
     def text(self, name: str, *, required: bool = False, max_length: int = MAX_TEXT) -> str:
         value = self.raw(name)
         if required and not value:
-            self._fail(name, value, "a value (this field is required)")
+            self._fail(name, value, _("a value (this field is required)"))
         elif len(value) > max_length:
-            self._fail(name, value, f"at most {max_length} characters")
+            self._fail(name, value, _("at most %(n)s characters") % {"n": max_length})
             return value[:max_length]
         return value
 
@@ -109,13 +111,13 @@ class _Row:
         value = self.raw(name).upper()
         if not value:
             if required:
-                self._fail(name, value, "a value (this field is required)")
+                self._fail(name, value, _("a value (this field is required)"))
             return ""
         allowed = _CHOICE_VALUES.get(choices)
         if allowed is None:
             allowed = _CHOICE_VALUES[choices] = frozenset(choices.values)
         if value not in allowed:
-            self._fail(name, value, "one of " + ", ".join(choices.values))
+            self._fail(name, value, _("one of %(values)s") % {"values": ", ".join(choices.values)})
             return ""
         return value
 
@@ -129,7 +131,7 @@ class _Row:
     def checkpoint(self, name: str) -> str:
         value = self.text(name, required=True, max_length=16).upper()
         if value and not _CHECKPOINT.match(value):
-            self._fail(name, value, "a checkpoint code such as BTM-BC")
+            self._fail(name, value, _("a checkpoint code such as BTM-BC"))
             return ""
         return value
 
@@ -137,11 +139,11 @@ class _Row:
         value = self.raw(name)
         if not value:
             if required:
-                self._fail(name, value, "a value (this field is required)")
+                self._fail(name, value, _("a value (this field is required)"))
             return ""
         code = normalise_country(value)
         if code not in self.reference.countries:
-            self._fail(name, value, "an ISO 3166-1 alpha-3 or ICAO country code, e.g. SGP")
+            self._fail(name, value, _("an ISO 3166-1 alpha-3 or ICAO country code, e.g. SGP"))
             return ""
         return code
 
@@ -149,7 +151,7 @@ class _Row:
         value = self.raw(name)
         if not value:
             if required:
-                self._fail(name, value, "a value (this field is required)")
+                self._fail(name, value, _("a value (this field is required)"))
             return None
         serial = excel_serial_date(value)
         if serial is not None:
@@ -159,7 +161,7 @@ class _Row:
                 raise ValueError(value)
             return date.fromisoformat(value)
         except ValueError:
-            self._fail(name, value, "a date YYYY-MM-DD")
+            self._fail(name, value, _("a date YYYY-MM-DD"))
             return None
 
     def partial_date(self, name: str) -> str:
@@ -172,22 +174,22 @@ class _Row:
         try:
             return str(PartialDate.parse(value))
         except ValueError:
-            self._fail(name, value, "a date YYYY, YYYY-MM or YYYY-MM-DD")
+            self._fail(name, value, _("a date YYYY, YYYY-MM or YYYY-MM-DD"))
             return ""
 
     def datetime(self, name: str, *, required: bool = False) -> datetime | None:
         value = self.raw(name)
         if not value:
             if required:
-                self._fail(name, value, "a value (this field is required)")
+                self._fail(name, value, _("a value (this field is required)"))
             return None
         try:
             parsed = datetime.fromisoformat(value)
         except ValueError:
-            self._fail(name, value, "a date-time YYYY-MM-DDTHH:MM[:SS][+07:00]")
+            self._fail(name, value, _("a date-time YYYY-MM-DDTHH:MM[:SS][+07:00]"))
             return None
         if len(value) < 16:  # a bare date is not a time
-            self._fail(name, value, "a date-time YYYY-MM-DDTHH:MM[:SS][+07:00]")
+            self._fail(name, value, _("a date-time YYYY-MM-DDTHH:MM[:SS][+07:00]"))
             return None
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=WIB)
 
@@ -200,7 +202,7 @@ class _Row:
         except InvalidOperation:
             number = Decimal("NaN")
         if not number.is_finite() or abs(number) > limit:
-            self._fail(name, value, f"a decimal number between -{limit} and {limit}")
+            self._fail(name, value, _("a decimal number between -%(n)s and %(n)s") % {"n": limit})
             return None
         return float(number)
 
@@ -208,21 +210,21 @@ class _Row:
         value = self.raw(name)
         if not value:
             if required:
-                self._fail(name, value, "a value (this field is required)")
+                self._fail(name, value, _("a value (this field is required)"))
             return ""
         canonical = self.reference.kecamatan.get(" ".join(value.upper().split()))
         if canonical:
             return canonical
         if city.upper() in self.reference.batam_city_names:
             known = ", ".join(sorted(set(self.reference.kecamatan.values())))
-            self._fail(name, value, f"a kecamatan of Batam: {known}")
+            self._fail(name, value, _("a kecamatan of Batam: %(names)s") % {"names": known})
         return ""
 
     def identity(self, *, passport_required: bool = True) -> Identity:
         nationality = self.country("nationality", required=True)
         passport = self.text("passport_number", required=passport_required, max_length=32)
         if passport and not document_key(passport):
-            self._fail("passport_number", passport, "letters and digits")
+            self._fail("passport_number", passport, _("letters and digits"))
         issuing = self.country("passport_issuing_state") or nationality
         return Identity(
             full_name=" ".join(self.text("full_name", required=True, max_length=200).split()),
@@ -243,11 +245,11 @@ class _Row:
         value = self.raw(name)
         items = tuple(item.strip() for item in value.split(";") if item.strip())
         if len(items) > max_items:
-            self._fail(name, value, f"at most {max_items} items separated by ;")
+            self._fail(name, value, _("at most %(n)s items separated by ;") % {"n": max_items})
             return items[:max_items]
         for item in items:
             if len(item) > max_length:
-                self._fail(name, item, f"items of at most {max_length} characters")
+                self._fail(name, item, _("items of at most %(n)s characters") % {"n": max_length})
         return items
 
     def finish(self) -> None:
@@ -454,13 +456,13 @@ def _stay_permit(r: _Row) -> StayPermitRecord:
     valid_from = r.date("valid_from", required=True)
     valid_until = r.date("valid_until", required=True)
     if valid_from and valid_until and valid_until < valid_from:
-        r._fail("valid_until", str(valid_until), "a date on or after valid_from")
+        r._fail("valid_until", str(valid_until), _("a date on or after valid_from"))
     return StayPermitRecord(
         key=number,
         identity=r.identity(),
         permit_number=number,
         permit_type=r.code("permit_type", PermitType, required=True),
-        visa_index=r.pattern("visa_index", _VISA_INDEX, "a visa index such as C1, E23 or E28A"),
+        visa_index=r.pattern("visa_index", _VISA_INDEX, _("a visa index such as C1, E23 or E28A")),
         status=r.code("status", PermitStatus, required=True),
         issued_on=r.date("issued_on"),
         valid_from=valid_from or date.min,
@@ -483,7 +485,7 @@ def _work_permit(r: _Row) -> WorkPermitRecord:
     valid_from = r.date("valid_from", required=True)
     valid_until = r.date("valid_until", required=True)
     if valid_from and valid_until and valid_until < valid_from:
-        r._fail("valid_until", str(valid_until), "a date on or after valid_from")
+        r._fail("valid_until", str(valid_until), _("a date on or after valid_from"))
     return WorkPermitRecord(
         key=f"{rptka}|{document_key(identity.passport_number)}",
         identity=identity,
@@ -540,7 +542,7 @@ def _residence_report(r: _Row) -> ResidenceReportRecord:
     check_in = r.datetime("check_in", required=True)
     check_out = r.datetime("check_out")
     if check_in and check_out and check_out < check_in:
-        r._fail("check_out", r.raw("check_out"), "a date-time after check_in")
+        r._fail("check_out", r.raw("check_out"), _("a date-time after check_in"))
     return ResidenceReportRecord(
         key=report_id,
         identity=r.identity(),
@@ -573,15 +575,15 @@ def _watchlist_entry(r: _Row) -> WatchlistEntryRecord:
         if code in r.reference.countries:
             nationalities.append(code)
         else:
-            r._fail("nationality", value, "ISO 3166-1 alpha-3 codes separated by ;")
+            r._fail("nationality", value, _("ISO 3166-1 alpha-3 codes separated by ;"))
     passports = r.items("passport_numbers", max_length=32)
     for number in passports:
         if not document_key(number):
-            r._fail("passport_numbers", number, "letters and digits")
+            r._fail("passport_numbers", number, _("letters and digits"))
     valid_from = r.date("valid_from", required=True)
     valid_until = r.date("valid_until")
     if valid_from and valid_until and valid_until < valid_from:
-        r._fail("valid_until", str(valid_until), "a date on or after valid_from")
+        r._fail("valid_until", str(valid_until), _("a date on or after valid_from"))
     return WatchlistEntryRecord(
         key=f"{watch_list}|{entry_id}",
         list=watch_list,
