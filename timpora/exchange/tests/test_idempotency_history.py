@@ -187,3 +187,21 @@ def test_counts_of_a_mixed_file(cast: Any, tmp_path: Path) -> None:
     assert departure.carrier == "MV Horizon 7"
     [earlier] = FactRevision.objects.filter(kind="border-crossing", fact_id=departure.pk)
     assert earlier.values["carrier"] == "MV Horizon 5"
+
+
+@pytest.mark.django_db
+@pytest.mark.xfail(
+    strict=True,
+    reason="registry.actions._record_companies upserts over a company known only as a mention "
+    "(registered=False): the first company record counts as UPDATED and the mention is kept "
+    "as a FactRevision, though no company record with that key was ever sent",
+)
+def test_first_company_record_after_a_mention_counts_as_created(cast: Any, tmp_path: Path) -> None:
+    columns, rows = sample("work-permit")
+    run("work-permit", write(tmp_path / "work.csv", columns, rows), cast.imigrasi)
+    assert not Company.objects.get(company_id="8120009876543").registered
+    columns, rows = sample("company")
+    batch = run("company", write(tmp_path / "companies.csv", columns, rows), cast.imigrasi)
+    assert Company.objects.get(company_id="8120009876543").registered
+    assert (batch.created, batch.updated) == (2, 0)
+    assert not FactRevision.objects.filter(kind="company").exists()
