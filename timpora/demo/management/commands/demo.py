@@ -1,13 +1,17 @@
 """``timpora demo``: init, a synthetic Batam population, demo log-ins, then serve (spec/cli.md).
 
 The population of a seed is generated once into ``<DATA_DIR>/demo/seed-<N>/`` as exchange files
-and loaded through the registry's parser; a second run finds it in the database and loads
-nothing. The log-ins are printed on every run, with fresh passwords.
+and imported through the exchange app's importer; a second run finds it in the database and
+loads nothing. The log-ins are printed on every run, with fresh passwords. While it serves, a
+``timpora worker`` runs beside the server for the large uploads.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import time
 from argparse import ArgumentParser
 from pathlib import Path
@@ -60,7 +64,15 @@ class Command(BaseCommand):
         self._print_logins(logins, options["addr"])
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
         if not options["no_serve"]:
-            call_command("runserver", options["addr"], use_reloader=False)
+            # Large uploads are imported by a worker: run one beside the server while it serves.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "timpora.cli", "worker"], env=os.environ.copy()
+            )
+            try:
+                call_command("runserver", options["addr"], use_reloader=False)
+            finally:
+                worker.terminate()
+                worker.wait(timeout=10)
 
     def _population(self, seed: int, persons: int) -> None:
         out_dir = Path(settings.DATA_DIR) / "demo" / f"seed-{seed}"
