@@ -11,11 +11,11 @@ LOCALE = Path(__file__).resolve().parent.parent / "timpora" / "locale"
 
 def fill_source_language(catalogue: polib.POFile) -> None:
     """The English catalogue is the source text itself: complete it with each msgid."""
+    # Always the msgid: makemessages "fuzzy" guesses must never become English text.
     for entry in catalogue:
         if entry.msgid_plural:
-            if not any(entry.msgstr_plural.values()):
-                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-        elif not entry.msgstr:
+            entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+        else:
             entry.msgstr = entry.msgid
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")

@@ -333,7 +333,8 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> None:
         with read_table(path, batch.format) as table:
             resolved = resolve_columns(batch.kind, table.columns, batch.mapping)
             problems = column_problems(batch.kind, resolved)
-            if problems:
+            if problems and (table.columns or batch.format not in ("json", "jsonl")):
+                # (an empty JSON array has no keys, and no rows to lack them: it is no refusal)
                 _refuse(batch, " ".join(problems))
             batch.encoding = table.encoding
             batch.notes = list(table.notes)
@@ -343,7 +344,11 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> None:
             expected = _expected_rows(path, batch.format)
             done_through = batch.staged_through
             pending: list[tuple[Any, ...]] = []
+            known = len(table.columns)
             for line, values in _rows_after(table.rows, done_through):
+                if len(table.columns) != known:  # JSON: a key first seen in a later object
+                    known = len(table.columns)
+                    resolved = resolve_columns(batch.kind, table.columns, batch.mapping)
                 raw = _raw_json(values)
                 fields = {resolved[c]: v for c, v in values.items() if c in resolved}
                 pending.append(
@@ -363,6 +368,9 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> None:
                         progress("stage", batch.rows_total, expected)
                     pending = []
             _commit_staged(batch, table_name, columns, pending)
+            if list(table.columns) != batch.columns:
+                batch.columns = list(table.columns)
+                batch.save(update_fields=["columns"])
             if progress:
                 progress("stage", batch.rows_total, batch.rows_total)
     except FileRefused as refused:

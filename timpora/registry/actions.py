@@ -346,6 +346,9 @@ class _Pending:
     values: dict[str, Any]
     history: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
     changed: bool = False
+    # A row that stands in for a record never sent (a company only mentioned as an employer):
+    # its first record fills it as a creation, without history.
+    placeholder: bool = False
 
 
 def upsert_with_history(
@@ -356,6 +359,7 @@ def upsert_with_history(
     key_field: str,
     scope: dict[str, Any],
     result: RecordResult,
+    placeholder_field: str | None = None,
 ) -> None:
     """Create, update or leave each ``(key, values)``; keep replaced values as revisions."""
     names = sorted({name for _key, values in items for name in values})
@@ -367,12 +371,21 @@ def upsert_with_history(
         )
         for row in rows:
             values = {name: row[name] for name in names}
-            state[row[key_field]] = _Pending(row["pk"], row["revision"], values)
+            placeholder = placeholder_field is not None and not row[placeholder_field]
+            state[row[key_field]] = _Pending(
+                row["pk"], row["revision"], values, placeholder=placeholder
+            )
     outcomes = result.outcomes
     for key, values in items:
         pending = state.get(key)
         if pending is None:
             state[key] = _Pending(None, 1, dict(values), changed=True)
+            result.created += 1
+            outcomes.append("CREATED")
+        elif pending.placeholder:
+            pending.placeholder = False
+            pending.values = dict(values)
+            pending.changed = True
             result.created += 1
             outcomes.append("CREATED")
         elif pending.values == values:
@@ -392,8 +405,10 @@ def upsert_with_history(
         for name, value in scope.items()
     }
     new_keys = [key for key, p in state.items() if p.pk is None]
+    created_ids: set[int] = set()
     for key, pk in zip(new_keys, allocate_ids(model, len(new_keys)), strict=True):
         state[key].pk = pk
+        created_ids.add(pk)
     insert_model_rows(
         model,
         [
@@ -406,7 +421,7 @@ def upsert_with_history(
     to_update = [
         model(pk=p.pk, revision=p.revision, updated_at=now, **p.values)
         for p in state.values()
-        if p.changed and p.history and p.pk is not None
+        if p.changed and p.pk is not None and (p.history or p.pk not in created_ids)
     ]
     if to_update:
         model._default_manager.bulk_update(
@@ -554,7 +569,13 @@ def _record_companies(
         for r in records
     ]
     upsert_with_history(
-        Company, FactKind.COMPANY, items, key_field="company_id", scope={}, result=result
+        Company,
+        FactKind.COMPANY,
+        items,
+        key_field="company_id",
+        scope={},
+        result=result,
+        placeholder_field="registered",
     )
 
 

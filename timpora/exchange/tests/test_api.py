@@ -198,7 +198,7 @@ def test_it_lists_the_rejected_rows_with_their_reasons_and_reports_them_as_csv(c
         c: v for c, v in bad.items() if c in COLUMNS["border-crossing"]
     }
     assert row["agent_note"] == "'" + bad["agent_note"]  # neutralised for spreadsheets
-    assert (row["line"], row["outcome"]) == ("3", "Rejected")
+    assert (row["line"], row["outcome"]) == ("3", "Ditolak")  # the request is in Indonesian
     assert "direction" in row["reasons"]
     assert "SIDEWAYS" in row["reasons"]
     event = AuditEvent.objects.get(verb="exchange.rejections_downloaded")

@@ -341,11 +341,6 @@ def test_duplicate_keys_in_a_file_last_wins(cast: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="pipeline._stage keeps batch.columns (and the column resolution) of the first JSON "
-    "object only: a key first seen on a later object is dropped silently",
-)
 def test_json_objects_with_different_optional_keys(cast: Any, tmp_path: Path) -> None:
     """JSON writers often leave out empty values: a key first seen on a later object counts."""
     _columns, rows = sample("residence-report")

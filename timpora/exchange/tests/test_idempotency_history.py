@@ -190,12 +190,6 @@ def test_counts_of_a_mixed_file(cast: Any, tmp_path: Path) -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="registry.actions._record_companies upserts over a company known only as a mention "
-    "(registered=False): the first company record counts as UPDATED and the mention is kept "
-    "as a FactRevision, though no company record with that key was ever sent",
-)
 def test_first_company_record_after_a_mention_counts_as_created(cast: Any, tmp_path: Path) -> None:
     columns, rows = sample("work-permit")
     run("work-permit", write(tmp_path / "work.csv", columns, rows), cast.imigrasi)
