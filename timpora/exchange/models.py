@@ -60,7 +60,7 @@ class ImportBatch(TimporaModel):
     columns = models.JSONField(_("columns of the file"), default=list, blank=True)
     rows_total = models.PositiveIntegerField(_("rows"), default=0)
     staged_through = models.PositiveIntegerField(
-        _("rows kept up to line"), default=0, help_text=_("Where a resumed import continues.")
+        _("rows done up to line"), default=0, help_text=_("Where a resumed import continues.")
     )
     created = models.PositiveIntegerField(_("accepted as new"), default=0)
     updated = models.PositiveIntegerField(_("accepted as updates"), default=0)
@@ -111,6 +111,17 @@ class RawRecord(models.Model):
         _("status"), max_length=10, choices=RowStatus.choices, default=RowStatus.PENDING
     )
     errors = models.TextField(_("reasons (JSON)"), blank=True)
+    person = models.ForeignKey(
+        "registry.Person",
+        verbose_name=_("person"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The person the row was linked to (kept as a number: persons may merge)."),
+    )
 
     class Meta:
         verbose_name = _("raw record")

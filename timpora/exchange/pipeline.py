@@ -1,17 +1,21 @@
 """The import pipeline: one path for the command line, the upload page, the API and the demo.
 
-A batch runs in two phases, each in chunks that commit with their progress, so that an import
-killed at any moment and started again continues where it stopped and ends exactly as one clean
-run would:
+A batch is read twice, as a stream (``exchange.formats``), never whole:
 
-1. **Staging** reads the file as a stream and keeps every row as received (line, values,
-   checksum, key) before anything is parsed. A file that is not the format it claims, or lacks a
-   required column, is refused whole: its staged rows are removed and nothing else was written.
-   When the whole file is staged, a row whose key comes again later in the file is marked
-   superseded (the last one wins, and the report says so).
-2. **Applying** parses the staged rows, rejects the wrong ones with every reason, and writes the
-   good ones as facts (``registry.actions.record_facts``, or the watch-list entries), a chunk per
-   transaction that also records each row's outcome and the batch's counts.
+1. **Scan**: the whole file is read once before anything is written. A file that is not the
+   format it claims (a malformed line, a 10 MB cell, a PDF named .csv) or lacks a required column
+   is refused whole here, with nothing written but the refused batch. The scan also notes every
+   key that comes more than once, and the line of its last row: the last one wins.
+2. **Write**: the rows are read again in chunks. Each row is kept as a ``RawRecord`` exactly as
+   received (line, values, checksum, key) with its outcome: accepted (created, updated or
+   unchanged, and the person it was linked to), rejected with every reason, or superseded by a
+   later row with the same key. The good rows are written as facts
+   (``registry.actions.record_facts``, or the watch-list entries) in the same transaction as
+   their raw rows and the batch's progress, so that an import killed at any moment and started
+   again continues after the last chunk committed and ends exactly as one clean run would.
+
+At the end, the derived facts of every person the batch touched are brought up to date, once
+each (``registry.derived.refresh_derived``), and the batch is audited.
 """
 
 from __future__ import annotations
@@ -20,14 +24,13 @@ import hashlib
 import json
 import logging
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,11 +42,14 @@ from timpora.exchange.choices import BatchStatus, Channel, RowStatus
 from timpora.exchange.formats import FORMATS, FileRefused, detect_format, read_table
 from timpora.exchange.models import ImportBatch, RawRecord
 from timpora.exchange.permissions import permission_for
+from timpora.lib.text import document_key
 from timpora.matching.actions import record_watchlist_entries
 from timpora.registry.actions import RecordResult, record_facts
 from timpora.registry.choices import FactKind
+from timpora.registry.derived import FIELDS_OF_KIND, refresh_derived
 from timpora.registry.records import (
     COLUMNS,
+    KEY_COLUMNS,
     REQUIRED_COLUMNS,
     FieldError,
     Record,
@@ -51,7 +57,6 @@ from timpora.registry.records import (
     RowError,
     WatchlistEntryRecord,
     parse_row,
-    row_key,
 )
 from timpora.registry.reference import current_reference
 
@@ -213,7 +218,7 @@ def _refuse(batch: ImportBatch, reason: str) -> None:
 
 
 def run_batch(batch: ImportBatch, *, progress: Progress | None = None) -> ImportBatch:
-    """Stage and apply ``batch`` (or continue it); return it finished.
+    """Import ``batch`` (or continue it where it stopped); return it finished.
 
     Raises :class:`ImportRefused` when the file is refused whole.
     """
@@ -224,10 +229,9 @@ def run_batch(batch: ImportBatch, *, progress: Progress | None = None) -> Import
     if batch.started_at is None:
         batch.started_at = timezone.now()
         batch.save(update_fields=["started_at"])
-    if batch.status in (BatchStatus.QUEUED, BatchStatus.STAGING):
-        _stage(batch, progress)
-        _mark_superseded(batch)
-    _apply(batch, progress)
+    scan = _scan(batch)
+    _process(batch, scan, progress)
+    _derive(batch)
     _finish(batch)
     return batch
 
@@ -325,10 +329,44 @@ def _raw_json(values: Mapping[str, str]) -> str:
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
 
 
-def _stage(batch: ImportBatch, progress: Progress | None) -> None:
+@dataclass
+class _Scan:
+    """What a first read of the whole file tells before anything is written."""
+
+    resolved: dict[str, str]
+    # The last line of each key that comes more than once in the file.
+    last_line: dict[str, int]
+    rows: int
+
+
+def _key_reader(kind: str, resolved: Mapping[str, str]) -> Callable[[Mapping[str, str]], str]:
+    """The key of a row (``registry.records.row_key``) read straight from the file's columns."""
+    column_of = {field: column for column, field in resolved.items()}
+    columns = [column_of.get(name, "") for name in KEY_COLUMNS[kind]]
+
+    def key(values: Mapping[str, str]) -> str:
+        parts = []
+        for name, column in zip(KEY_COLUMNS[kind], columns, strict=True):
+            value = (values.get(column) or "").strip()
+            if not value:
+                return ""  # the row lacks its key: it will be rejected, never superseded
+            if name == "passport_number":
+                value = document_key(value)
+            elif name == "list":
+                value = value.upper()
+            parts.append(value)
+        return "|".join(parts)
+
+    return key
+
+
+def _scan(batch: ImportBatch) -> _Scan:
+    """Read the whole file once: its columns, whether it reads at all, and duplicate keys.
+
+    Raises :class:`ImportRefused` (nothing written) when the file is not the format it claims
+    or lacks a required column.
+    """
     path = Path(batch.stored_file)
-    table_name = RawRecord._meta.db_table
-    columns = ("batch_id", "line", "values", "checksum", "key", "status", "errors")
     try:
         with read_table(path, batch.format) as table:
             resolved = resolve_columns(batch.kind, table.columns, batch.mapping)
@@ -336,159 +374,40 @@ def _stage(batch: ImportBatch, progress: Progress | None) -> None:
             if problems and (table.columns or batch.format not in ("json", "jsonl")):
                 # (an empty JSON array has no keys, and no rows to lack them: it is no refusal)
                 _refuse(batch, " ".join(problems))
-            batch.encoding = table.encoding
-            batch.notes = list(table.notes)
-            batch.columns = list(table.columns)
-            batch.status = BatchStatus.STAGING
-            batch.save(update_fields=["encoding", "notes", "columns", "status"])
-            expected = _expected_rows(path, batch.format)
-            done_through = batch.staged_through
-            pending: list[tuple[Any, ...]] = []
+            key_of = _key_reader(batch.kind, resolved)
             known = len(table.columns)
-            for line, values in _rows_after(table.rows, done_through):
+            seen: dict[str, int] = {}
+            repeated: dict[str, int] = {}
+            rows = 0
+            for line, values in table.rows:
                 if len(table.columns) != known:  # JSON: a key first seen in a later object
                     known = len(table.columns)
                     resolved = resolve_columns(batch.kind, table.columns, batch.mapping)
-                raw = _raw_json(values)
-                fields = {resolved[c]: v for c, v in values.items() if c in resolved}
-                pending.append(
-                    (
-                        batch.pk,
-                        line,
-                        raw,
-                        hashlib.sha256(raw.encode()).hexdigest(),
-                        row_key(batch.kind, fields)[:200],
-                        RowStatus.PENDING,
-                        "",
-                    )
-                )
-                if len(pending) >= CHUNK:
-                    _commit_staged(batch, table_name, columns, pending)
-                    if progress:
-                        progress("stage", batch.rows_total, expected)
-                    pending = []
-            _commit_staged(batch, table_name, columns, pending)
-            if list(table.columns) != batch.columns:
-                batch.columns = list(table.columns)
-                batch.save(update_fields=["columns"])
-            if progress:
-                progress("stage", batch.rows_total, batch.rows_total)
+                    key_of = _key_reader(batch.kind, resolved)
+                rows += 1
+                key = key_of(values)
+                if key:
+                    if key in seen:
+                        repeated[key] = line
+                    seen[key] = line
+            del seen
+            batch.encoding = table.encoding
+            batch.notes = list(table.notes)
+            batch.columns = list(table.columns)
     except FileRefused as refused:
         _refuse(batch, refused.reason)  # the reason names the line and column itself
+    problems = column_problems(batch.kind, resolved)
+    if problems and rows:
+        _refuse(batch, " ".join(problems))
+    batch.rows_total = rows
+    batch.status = BatchStatus.APPLYING
+    batch.save(update_fields=["encoding", "notes", "columns", "rows_total", "status"])
+    return _Scan(resolved, repeated, rows)
 
 
-def _rows_after(rows: Iterator[tuple[int, dict[str, str]]], line: int) -> Iterator[Any]:
-    for item in rows:
-        if item[0] > line:
-            yield item
-
-
-def _expected_rows(path: Path, fmt: str) -> int:
-    """About how many rows the file has (lines less the header), for the progress bar."""
-    if fmt not in ("csv", "jsonl"):
-        return 0
-    count = 0
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            count += block.count(b"\n")
-    return max(count - (1 if fmt == "csv" else 0), 0)
-
-
-def _commit_staged(
-    batch: ImportBatch, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
-) -> None:
-    if not rows:
-        return
-    with transaction.atomic():
-        insert_rows(table, columns, rows)
-        batch.rows_total += len(rows)
-        batch.staged_through = rows[-1][1]
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            rows_total=batch.rows_total, staged_through=batch.staged_through
-        )
-
-
-def _key_fields(kind: str) -> str:
-    from timpora.registry.records import KEY_COLUMNS
-
-    return "+".join(KEY_COLUMNS[kind])
-
-
-def _mark_superseded(batch: ImportBatch) -> None:
-    """The last row with a key wins; the earlier ones are kept, marked superseded."""
-    duplicates = (
-        RawRecord.objects.filter(batch=batch)
-        .exclude(key="")
-        .values("key")
-        .annotate(n=Count("id"), last=Max("line"))
-        .filter(n__gt=1)
-    )
-    field = _key_fields(batch.kind)
-    with transaction.atomic():
-        superseded = 0
-        for item in duplicates.iterator():
-            reason = [
-                {
-                    "field": field,
-                    "value": item["key"],
-                    "expected": _("a key used once in a file; line %(line)s replaces this row")
-                    % {"line": item["last"]},
-                }
-            ]
-            superseded += (
-                RawRecord.objects.filter(batch=batch, key=item["key"], line__lt=item["last"])
-                .filter(status=RowStatus.PENDING)
-                .update(status=RowStatus.SUPERSEDED, errors=json.dumps(reason, ensure_ascii=False))
-            )
-        batch.superseded += superseded
-        batch.status = BatchStatus.APPLYING
-        ImportBatch.objects.filter(pk=batch.pk).update(
-            superseded=batch.superseded, status=batch.status
-        )
-
-
-@dataclass
-class _Parsed:
-    records: list[Record]
-    record_ids: list[int]
-    rejected: list[tuple[int, list[FieldError]]]
-
-
-def _parse_chunk(
-    batch: ImportBatch,
-    rows: list[tuple[int, int, str]],
-    resolved: dict[str, str],
-    reference: Reference,
-    lists: Callable[[str], bool],
-) -> _Parsed:
-    parsed = _Parsed([], [], [])
-    kind = batch.kind
-    for row_id, _line, raw in rows:
-        values = json.loads(raw)
-        fields = {resolved[c]: v for c, v in values.items() if c in resolved}
-        try:
-            record = parse_row(kind, fields, reference)
-        except RowError as error:
-            parsed.rejected.append((row_id, error.errors))
-            continue
-        if isinstance(record, WatchlistEntryRecord) and not lists(record.list):
-            parsed.rejected.append(
-                (
-                    row_id,
-                    [
-                        FieldError(
-                            "list",
-                            record.list,
-                            _("a watch list that %(agency)s may send")
-                            % {"agency": batch.source.code},
-                        )
-                    ],
-                )
-            )
-            continue
-        parsed.records.append(record)
-        parsed.record_ids.append(row_id)
-    return parsed
+def _raw_row(values: Mapping[str, str]) -> tuple[str, str]:
+    raw = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return raw, hashlib.sha256(raw.encode()).hexdigest()
 
 
 def _errors_json(errors: list[FieldError]) -> str:
@@ -498,49 +417,124 @@ def _errors_json(errors: list[FieldError]) -> str:
     )
 
 
-def _apply(batch: ImportBatch, progress: Progress | None) -> None:
+_RAW_COLUMNS = ("batch_id", "line", "values", "checksum", "key", "status", "errors", "person_id")
+
+
+def _process(batch: ImportBatch, scan: _Scan, progress: Progress | None) -> None:
+    """Keep, parse and write the rows after ``batch.staged_through``, a chunk per transaction."""
     reference = current_reference()
     permission = permission_for(batch.source, batch.kind)
-    resolved = resolve_columns(batch.kind, batch.columns, batch.mapping)
-    cursor = 0
-    while True:
-        rows = list(
-            RawRecord.objects.filter(batch=batch, line__gt=cursor, status=RowStatus.PENDING)
-            .order_by("line")
-            .values_list("id", "line", "values")[:CHUNK]
-        )
-        if not rows:
-            break
-        cursor = rows[-1][1]
-        parsed = _parse_chunk(batch, rows, resolved, reference, permission.allows_list)
-        with transaction.atomic():
-            result = _write(batch, parsed.records)
-            by_status: dict[str, list[int]] = {}
-            for row_id, outcome in zip(parsed.record_ids, result.outcomes, strict=True):
-                by_status.setdefault(outcome, []).append(row_id)
-            for status, ids in by_status.items():
-                for start in range(0, len(ids), 900):
-                    RawRecord.objects.filter(id__in=ids[start : start + 900]).update(status=status)
-            for row_id, errors in parsed.rejected:
-                RawRecord.objects.filter(id=row_id).update(
-                    status=RowStatus.REJECTED, errors=_errors_json(errors)
-                )
-            batch.created += result.created
-            batch.updated += result.updated
-            batch.unchanged += result.unchanged
-            batch.rejected += len(parsed.rejected)
-            batch.persons_created += result.persons_created
-            batch.conflicts += result.conflicts
-            ImportBatch.objects.filter(pk=batch.pk).update(
-                created=batch.created,
-                updated=batch.updated,
-                unchanged=batch.unchanged,
-                rejected=batch.rejected,
-                persons_created=batch.persons_created,
-                conflicts=batch.conflicts,
+    key_of = _key_reader(batch.kind, scan.resolved)
+    pending: list[tuple[int, dict[str, str]]] = []
+    with read_table(Path(batch.stored_file), batch.format) as table:
+        for item in table.rows:
+            if item[0] <= batch.staged_through:
+                continue
+            pending.append(item)
+            if len(pending) >= CHUNK:
+                _process_chunk(batch, pending, scan, key_of, reference, permission.allows_list)
+                pending = []
+                if progress:
+                    progress("apply", batch.processed, batch.rows_total)
+        _process_chunk(batch, pending, scan, key_of, reference, permission.allows_list)
+    if progress:
+        progress("apply", batch.processed, batch.rows_total)
+
+
+def _process_chunk(
+    batch: ImportBatch,
+    items: list[tuple[int, dict[str, str]]],
+    scan: _Scan,
+    key_of: Callable[[Mapping[str, str]], str],
+    reference: Reference,
+    lists: Callable[[str], bool],
+) -> None:
+    if not items:
+        return
+    kind = batch.kind
+    resolved = scan.resolved
+    raw_rows: list[list[Any]] = []
+    records: list[Record] = []
+    record_rows: list[list[Any]] = []
+    rejected = superseded = 0
+    for line, values in items:
+        raw, checksum = _raw_row(values)
+        key = key_of(values)
+        row = [batch.pk, line, raw, checksum, key[:200], RowStatus.PENDING, "", None]
+        raw_rows.append(row)
+        last = scan.last_line.get(key)
+        if last is not None and last != line:
+            row[5] = RowStatus.SUPERSEDED
+            row[6] = _errors_json(
+                [
+                    FieldError(
+                        "+".join(KEY_COLUMNS[kind]),
+                        key,
+                        _("a key used once in a file; line %(line)s replaces this row")
+                        % {"line": last},
+                    )
+                ]
             )
-        if progress:
-            progress("apply", batch.processed, batch.rows_total)
+            superseded += 1
+            continue
+        fields = {resolved[c]: v for c, v in values.items() if c in resolved}
+        try:
+            record = parse_row(kind, fields, reference)
+        except RowError as error:
+            row[5], row[6] = RowStatus.REJECTED, _errors_json(error.errors)
+            rejected += 1
+            continue
+        if isinstance(record, WatchlistEntryRecord) and not lists(record.list):
+            row[5] = RowStatus.REJECTED
+            row[6] = _errors_json(
+                [
+                    FieldError(
+                        "list",
+                        record.list,
+                        _("a watch list that %(agency)s may send") % {"agency": batch.source.code},
+                    )
+                ]
+            )
+            rejected += 1
+            continue
+        records.append(record)
+        record_rows.append(row)
+    with transaction.atomic():
+        result = _write(batch, records)
+        persons = result.record_persons or [None] * len(records)
+        for row, outcome, person in zip(record_rows, result.outcomes, persons, strict=True):
+            row[5], row[7] = outcome, person
+        insert_rows(RawRecord._meta.db_table, _RAW_COLUMNS, raw_rows)
+        batch.created += result.created
+        batch.updated += result.updated
+        batch.unchanged += result.unchanged
+        batch.rejected += rejected
+        batch.superseded += superseded
+        batch.persons_created += result.persons_created
+        batch.conflicts += result.conflicts
+        batch.staged_through = items[-1][0]
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            created=batch.created,
+            updated=batch.updated,
+            unchanged=batch.unchanged,
+            rejected=batch.rejected,
+            superseded=batch.superseded,
+            persons_created=batch.persons_created,
+            conflicts=batch.conflicts,
+            staged_through=batch.staged_through,
+        )
+
+
+def _derive(batch: ImportBatch) -> None:
+    """Bring the derived facts of every person this batch touched up to date (once each)."""
+    if batch.kind not in FIELDS_OF_KIND:
+        return
+    persons = (
+        RawRecord.objects.filter(batch=batch, person__isnull=False)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    refresh_derived(list(persons), kind=batch.kind)
 
 
 def _write(batch: ImportBatch, records: list[Record]) -> RecordResult:
@@ -551,7 +545,9 @@ def _write(batch: ImportBatch, records: list[Record]) -> RecordResult:
         return record_watchlist_entries(
             entries, source=batch.source, actor=batch.submitted_by, audited=False
         )
-    return record_facts(records, source=batch.source, actor=batch.submitted_by, audited=False)
+    return record_facts(
+        records, source=batch.source, actor=batch.submitted_by, audited=False, derive=False
+    )
 
 
 def _finish(batch: ImportBatch) -> None:

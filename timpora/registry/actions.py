@@ -81,6 +81,8 @@ class RecordResult:
     person_ids: set[int] = field(default_factory=set)
     # The outcome of each record, in the order given: "CREATED", "UPDATED" or "UNCHANGED".
     outcomes: list[str] = field(default_factory=list)
+    # The person each record was linked to, in the order given (None for companies, lists).
+    record_persons: list[int | None] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -104,6 +106,11 @@ class _Holder:
     document: TravelDocument
 
     def fits(self, identity: Identity) -> bool:
+        if (
+            self.person.full_name == identity.full_name
+            and self.person.date_of_birth == identity.date_of_birth
+        ):
+            return True
         return compatible_birth_dates(
             self.person.date_of_birth, identity.date_of_birth
         ) and names_compatible(self.person.full_name, identity.full_name)
@@ -581,13 +588,20 @@ def _record_companies(
 
 @transaction.atomic
 def record_facts(
-    records: Sequence[Record], *, source: Agency, actor: User | None, audited: bool = True
+    records: Sequence[Record],
+    *,
+    source: Agency,
+    actor: User | None,
+    audited: bool = True,
+    derive: bool = True,
 ) -> RecordResult:
     """Write records of one kind from ``source`` as facts; return what changed.
 
     Idempotent: the same records again are all counted as unchanged and write nothing but the
     audit event. The derived facts of the persons concerned are brought up to date.
-    ``audited=False`` is for the importer, which audits the whole batch once.
+    ``audited=False`` and ``derive=False`` are for the importer, which audits the whole batch
+    once and refreshes the derived facts of its persons at its end
+    (:func:`timpora.registry.derived.refresh_derived`).
     """
     if not records:
         raise ValueError("no records to write")
@@ -609,7 +623,8 @@ def record_facts(
         for fact_values, holder in zip(values, holders, strict=True):
             fact_values["person_id"] = holder.person.pk
             fact_values["document_id"] = holder.document.pk
-        result.person_ids = {h.person.pk for h in holders}
+        result.record_persons = [h.person.pk for h in holders]
+        result.person_ids = set(result.record_persons)  # type: ignore[arg-type]
         upsert_with_history(
             model,
             str(kind),
@@ -618,7 +633,8 @@ def record_facts(
             scope={"source": source},
             result=result,
         )
-        refresh_derived(result.person_ids, kind=str(kind))
+        if derive:
+            refresh_derived(result.person_ids, kind=str(kind))
     if audited:
         audit(actor=actor, verb=Verb.FACTS_RECORDED, agency=source, changes=result.as_dict())
     return result
