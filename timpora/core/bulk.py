@@ -70,59 +70,55 @@ def allocate_ids(model: type[Model], count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _converter(field: Field[Any, Any]) -> Callable[[Any], Any]:
-    """How a Python value of ``field`` is written by ``insert_rows`` on this database."""
+def _converter(field: Field[Any, Any]) -> Callable[[Any], Any] | None:
+    """How a Python value of ``field`` is written by ``insert_rows`` (None: as it is)."""
+    if isinstance(field, JSONField):
+        return lambda v: None if v is None else json.dumps(v, cls=DjangoJSONEncoder)
     if connection.vendor == "postgresql":
-        if isinstance(field, JSONField):
-            return lambda v: None if v is None else json.dumps(v, cls=DjangoJSONEncoder)
-        return lambda v: v
+        return None  # psycopg adapts dates, times, UUIDs and decimals itself
     if isinstance(field, UUIDField):
         return lambda v: None if v is None else v.hex
     if isinstance(field, DateTimeField):
         return lambda v: None if v is None else str(v.astimezone(UTC).replace(tzinfo=None))
     if isinstance(field, DateField):
         return lambda v: None if v is None else v.isoformat()
-    if isinstance(field, JSONField):
-        return lambda v: None if v is None else json.dumps(v, cls=DjangoJSONEncoder)
     if isinstance(field, DecimalField):
         return lambda v: None if v is None else str(v)
-    return lambda v: v
+    return None
 
 
 def insert_model_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> None:
     """Insert ``rows`` (attribute name → value, ``id`` included) of ``model`` at once.
 
-    Fields missing from a row take their default (a new ``code``, the time now for
-    ``auto_now`` fields). No signals, no ``save()``: for bulk writes of plain facts only.
+    Fields missing from a row (or None there, for ``auto_now`` fields) take their default: a new
+    ``code``, the time now. No signals, no ``save()``: for bulk writes of plain facts only.
     """
     if not rows:
         return
     now = timezone.now()
-    plan: list[tuple[str, Callable[[Any], Any], Callable[[], Any] | None]] = []
     pk_name = model._meta.pk.attname
+    plan: list[tuple[str, Callable[[Any], Any] | None, Callable[[], Any] | None]] = []
+    columns = []
     for field in model._meta.concrete_fields:
-        convert = _converter(field)
         name = field.attname
         if name == pk_name and name not in rows[0]:
             continue  # the database numbers the rows
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            plan.append((name, convert, lambda: now))
+            default: Callable[[], Any] | None = lambda: now  # noqa: E731
         elif field.has_default():
-            plan.append((name, convert, field.get_default))
+            default = field.get_default
         else:
-            plan.append((name, convert, None))
-    by_name = {field.attname: field.column for field in model._meta.concrete_fields}
-    columns = [str(by_name[name]) for name, _c, _d in plan]
+            default = None
+        plan.append((name, _converter(field), default))
+        columns.append(str(field.column))
     values = []
     for row in rows:
         line = []
         for name, convert, default in plan:
-            if row.get(name) is not None or (name in row and default is None):
-                line.append(convert(row[name]))
-            elif default is not None:
-                line.append(convert(default()))
-            else:
-                line.append(None)
+            value = row.get(name)
+            if value is None and default is not None:
+                value = default()
+            line.append(value if convert is None or value is None else convert(value))
         values.append(line)
     insert_rows(model._meta.db_table, columns, values)
 

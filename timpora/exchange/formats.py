@@ -621,10 +621,17 @@ def _csv_table(
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         message = _line_cell_too_large()
+        width = len(columns)
         try:
             for line, cells in records:
-                values = _row_values(cells, columns, line, message)
-                yield line, {name: _unescape_formula(value) for name, value in values.items()}
+                if len(cells) <= width and max(map(len, cells)) <= MAX_CELL:
+                    values = dict(zip(columns, cells, strict=False))  # the usual row, at once
+                else:
+                    values = _row_values(cells, columns, line, message)
+                for name, value in values.items():
+                    if value[:1] == "'":
+                        values[name] = _unescape_formula(value)
+                yield line, values
         except _BadRecordError as bad:
             raise _refuse_record(path, codec, delimiter, bad, columns) from None
         except UnicodeDecodeError:
