@@ -262,7 +262,7 @@ def person_record(user: Any, person: Person, as_of: date | None = None) -> Perso
 def _timeline(rec: PersonRecord) -> list[TimelineEntry]:
     entries = [
         *(_crossing_entry(c) for c in rec.crossings),
-        *(entry for s in rec.stays for entry in _stay_entries(s)),
+        *_stays_entries(rec.stays),
         *_permit_entries(rec.stay_permits),
         *(
             TimelineEntry(
@@ -312,17 +312,26 @@ def _crossing_entry(c: BorderCrossing) -> TimelineEntry:
     )
 
 
-def _stay_entries(s: Stay) -> list[TimelineEntry]:
-    place = str(s.place) + (f", {s.place.kecamatan}" if s.place.kecamatan else "")
-    entries = [
-        TimelineEntry(s.check_in, "check-in", _("Checked in"), place, s.source.code, s.source_key)
-    ]
-    if s.check_out:
+def _stays_entries(stays: list[Stay]) -> list[TimelineEntry]:
+    """Check-in and check-out of each stay; a check-out sent later as an update says so."""
+    revisions = _revisions(FactKind.RESIDENCE_REPORT, [s.pk for s in stays if s.revision > 1])
+    entries = []
+    for s in stays:
+        place = str(s.place) + (f", {s.place.kecamatan}" if s.place.kecamatan else "")
         entries.append(
             TimelineEntry(
-                s.check_out, "check-out", _("Checked out"), place, s.source.code, s.source_key
+                s.check_in, "check-in", _("Checked in"), place, s.source.code, s.source_key
             )
         )
+        if s.check_out:
+            detail = place
+            if any(not v.get("check_out") for v in revisions.get(s.pk, [])):
+                detail += " · " + _("check-out reported later, as an update of the report")
+            entries.append(
+                TimelineEntry(
+                    s.check_out, "check-out", _("Checked out"), detail, s.source.code, s.source_key
+                )
+            )
     return entries
 
 

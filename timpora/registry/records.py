@@ -156,6 +156,8 @@ class _Row:
         serial = excel_serial_date(value)
         if serial is not None:
             return serial
+        if len(value) == 19 and value.endswith("T00:00:00"):
+            value = value[:10]  # a spreadsheet's date cell read as midnight of that day
         try:
             if len(value) != 10:  # fromisoformat also takes 20260301, which is not the contract
                 raise ValueError(value)

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.utils import translation
 
 from timpora.registry.models import Person
 from timpora.registry.queries import person_record
@@ -112,3 +115,32 @@ def test_it_counts_a_resident_without_crossings_as_in_the_country_while_the_itas
     nguyen = Person.objects.get()
     assert person_status(nguyen, date(2026, 6, 1)).in_country is True
     assert person_status(nguyen, date(2027, 1, 5)).in_country is False
+
+
+def test_it_says_when_a_check_out_came_later_as_an_update(cast, facts):
+    report = {
+        **TAN,
+        "report_id": "H-2",
+        "reporter_type": "LODGING",
+        "reporter_id": "9120001234567",
+        "reporter_name": "PT Harbour Hotel Batam",
+        "address": "Jl. Duyung No. 2",
+        "kecamatan": "Batu Ampar",
+        "city": "Batam",
+        "check_in": "2026-03-01T14:05:00+07:00",
+        "reported_at": "2026-03-01T15:12:00+07:00",
+    }
+    facts.add("residence-report", [report], source=cast.imigrasi)
+    rec = person_record(cast.alice, Person.objects.get())
+    assert [e.kind for e in rec.timeline] == ["check-in"]
+
+    facts.add(
+        "residence-report",
+        [{**report, "check_out": "2026-03-03T11:00:00+07:00"}],
+        source=cast.imigrasi,
+    )
+    with translation.override("en"):
+        rec = person_record(cast.alice, Person.objects.get())
+    check_out = next(e for e in rec.timeline if e.kind == "check-out")
+    assert check_out.at == datetime(2026, 3, 3, 11, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+    assert check_out.detail.endswith("check-out reported later, as an update of the report")
