@@ -135,3 +135,23 @@ def insert_instances(model: type[Model], objects: Sequence[Model]) -> None:
         obj._state.adding = False
         rows.append({name: getattr(obj, name) for name in names})
     insert_model_rows(model, rows)
+
+
+def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """``UPDATE`` ``fields`` of ``model`` by id: each row holds the new values, then the id."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    by_name = {field.attname: field for field in model._meta.concrete_fields}
+    converters = [_converter(by_name[name]) for name in fields]
+    values = [
+        [
+            *(v if c is None or v is None else c(v) for c, v in zip(converters, row, strict=False)),
+            row[-1],
+        ]
+        for row in rows
+    ]
+    assignments = ", ".join(f"{quote(str(by_name[name].column))} = %s" for name in fields)
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)

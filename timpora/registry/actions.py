@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -19,7 +20,7 @@ from django.utils import timezone
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
-from timpora.core.bulk import allocate_ids, insert_instances, insert_model_rows
+from timpora.core.bulk import allocate_ids, insert_instances, insert_model_rows, update_rows
 from timpora.core.json import jsonable
 from timpora.lib.dates import compatible_birth_dates
 from timpora.lib.text import fold, names_compatible, search_tokens
@@ -98,12 +99,41 @@ class RecordResult:
 # --- Persons ---------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class _KnownPerson:
+    """What linking needs of a person already in the registry (no model instance: speed)."""
+
+    pk: int
+    full_name: str
+    given_names: str
+    surname: str
+    name_original: str
+    sex: str
+    date_of_birth: str
+    place_of_birth: str
+
+
+@dataclass(slots=True)
+class _KnownDocument:
+    pk: int
+    number_key: str
+    issuing_state_id: str
+    expiry: date | None
+    dirty: bool = False
+
+
+_PERSON_FIELDS = (
+    "person_id", "person__full_name", "person__given_names", "person__surname",
+    "person__name_original", "person__sex", "person__date_of_birth", "person__place_of_birth",
+)  # fmt: skip
+
+
 @dataclass
 class _Holder:
     """A person holding a document, found in the database or created earlier in this batch."""
 
-    person: Person
-    document: TravelDocument
+    person: Person | _KnownPerson
+    document: TravelDocument | _KnownDocument
 
     def fits(self, identity: Identity) -> bool:
         if (
@@ -138,16 +168,17 @@ def _link_persons(
     holders: dict[tuple[str, str], list[_Holder]] = defaultdict(list)
     numbers = sorted({number for number, _state in wanted})
     for chunk in _chunks(numbers):
-        for document in TravelDocument.objects.filter(number_key__in=chunk).select_related(
-            "person"
-        ):
-            holders[(document.number_key, document.issuing_state_id)].append(
-                _Holder(document.person, document)
+        rows = TravelDocument.objects.filter(number_key__in=chunk).values_list(
+            "pk", "number_key", "issuing_state_id", "expiry", *_PERSON_FIELDS
+        )
+        for pk, number_key, state, expiry, *person in rows:
+            holders[(number_key, state)].append(
+                _Holder(_KnownPerson(*person), _KnownDocument(pk, number_key, state, expiry))
             )
 
     chosen: list[_Holder] = []
-    new_holders: list[_Holder] = []
-    enriched: dict[int, Person] = {}
+    enriched: dict[int, _KnownPerson] = {}
+    new_models: list[tuple[Person, TravelDocument]] = []
     conflicts: list[tuple[_Holder, _Holder, list[str], str]] = []
     for identity, key in zip(identities, keys, strict=True):
         candidates = holders[identity.document_key]
@@ -178,44 +209,55 @@ def _link_persons(
             )
             holder = _Holder(person, document)
             candidates.append(holder)
-            new_holders.append(holder)
+            new_models.append((person, document))
             # The same document with another identity: two persons, and a conflict to review.
             conflicts.extend(
                 (other, holder, _differences(other.person, identity), key) for other in known
             )
-        elif holder.person.pk:
+        elif isinstance(holder.person, _KnownPerson):
             # Fill what the person's record did not know yet; never overwrite a known value.
+            known_person = holder.person
             for name in _ENRICHABLE:
-                if not getattr(holder.person, name) and getattr(identity, name):
-                    setattr(holder.person, name, getattr(identity, name))
-                    enriched[holder.person.pk] = holder.person
+                if not getattr(known_person, name) and getattr(identity, name):
+                    setattr(known_person, name, getattr(identity, name))
+                    enriched[known_person.pk] = known_person
+            held = holder.document
             if identity.passport_expiry and (
-                holder.document.expiry is None or identity.passport_expiry > holder.document.expiry
+                held.expiry is None or identity.passport_expiry > held.expiry
             ):
-                holder.document.expiry = identity.passport_expiry
-                holder.document._timpora_dirty = True  # type: ignore[attr-defined]
+                held.expiry = identity.passport_expiry
+                if isinstance(held, _KnownDocument):
+                    held.dirty = True
         chosen.append(holder)
 
-    if new_holders:
-        insert_instances(Person, [h.person for h in new_holders])
-        for h in new_holders:
-            h.document.person = h.person
-        insert_instances(TravelDocument, [h.document for h in new_holders])
-        result.persons_created += len(new_holders)
+    if new_models:
+        insert_instances(Person, [person for person, _document in new_models])
+        for person, document in new_models:
+            document.person = person
+        insert_instances(TravelDocument, [document for _person, document in new_models])
+        result.persons_created += len(new_models)
     if enriched:
-        Person.objects.bulk_update(list(enriched.values()), _ENRICHABLE, batch_size=CHUNK)
-    dirty_documents = [h.document for h in chosen if getattr(h.document, "_timpora_dirty", False)]
-    if dirty_documents:
-        TravelDocument.objects.bulk_update(set(dirty_documents), ["expiry"], batch_size=CHUNK)
-    index_names([h.person for h in new_holders], new=True)
+        update_rows(
+            Person,
+            _ENRICHABLE,
+            [[getattr(p, name) for name in _ENRICHABLE] + [p.pk] for p in enriched.values()],
+        )
+    dirty = {
+        h.document.pk: h.document.expiry
+        for h in chosen
+        if isinstance(h.document, _KnownDocument) and h.document.dirty
+    }
+    if dirty:
+        update_rows(TravelDocument, ("expiry",), [[expiry, pk] for pk, expiry in dirty.items()])
+    index_names([person for person, _document in new_models], new=True)
     index_names(enriched.values())
     if conflicts:
-        rows = [
+        conflict_rows = [
             IdentityConflict(
                 number_key=other.document.number_key,
                 issuing_state_id=other.document.issuing_state_id,
-                person=other.person,
-                other_person=holder.person,
+                person_id=other.person.pk,
+                other_person_id=holder.person.pk,
                 reasons=reasons,
                 source=source,
                 kind=kind,
@@ -223,12 +265,12 @@ def _link_persons(
             )
             for other, holder, reasons, key in conflicts
         ]
-        IdentityConflict.objects.bulk_create(rows, batch_size=CHUNK, ignore_conflicts=True)
-        result.conflicts += len(rows)
+        IdentityConflict.objects.bulk_create(conflict_rows, batch_size=CHUNK, ignore_conflicts=True)
+        result.conflicts += len(conflict_rows)
     return chosen
 
 
-def _differences(person: Person, identity: Identity) -> list[str]:
+def _differences(person: Person | _KnownPerson, identity: Identity) -> list[str]:
     """What tells the known holder of a document apart from the identity just received."""
     reasons = []
     if not compatible_birth_dates(person.date_of_birth, identity.date_of_birth):
@@ -238,7 +280,7 @@ def _differences(person: Person, identity: Identity) -> list[str]:
     return reasons
 
 
-def index_names(persons: Iterable[Person], *, new: bool = False) -> None:
+def index_names(persons: Iterable[Person | _KnownPerson], *, new: bool = False) -> None:
     """Add the search tokens of these persons' names (existing tokens are kept).
 
     ``new``: the persons were just created, so none of their tokens exists yet.
@@ -254,7 +296,7 @@ def index_names(persons: Iterable[Person], *, new: bool = False) -> None:
         )
         return
     tokens = [
-        PersonNameToken(person=person, token=token)
+        PersonNameToken(person_id=person.pk, token=token)
         for person in persons
         for token in search_tokens([person.full_name, person.name_original])
     ]
