@@ -15,7 +15,7 @@ class BatchStatus(models.TextChoices):
     """The life of an import batch. Only COMPLETED and REFUSED are final."""
 
     QUEUED = "QUEUED", _("Waiting for a worker")
-    STAGING = "STAGING", _("Keeping the raw rows")
+    STAGING = "STAGING", _("Reading and checking the file")
     APPLYING = "APPLYING", _("Writing facts")
     COMPLETED = "COMPLETED", _("Completed")
     REFUSED = "REFUSED", _("Refused")

@@ -229,7 +229,7 @@ def run_batch(batch: ImportBatch, *, progress: Progress | None = None) -> Import
     if batch.started_at is None:
         batch.started_at = timezone.now()
         batch.save(update_fields=["started_at"])
-    scan = _scan(batch)
+    scan = _scan(batch, progress)
     _process(batch, scan, progress)
     _derive(batch)
     _finish(batch)
@@ -360,13 +360,16 @@ def _key_reader(kind: str, resolved: Mapping[str, str]) -> Callable[[Mapping[str
     return key
 
 
-def _scan(batch: ImportBatch) -> _Scan:
+def _scan(batch: ImportBatch, progress: Progress | None = None) -> _Scan:
     """Read the whole file once: its columns, whether it reads at all, and duplicate keys.
 
     Raises :class:`ImportRefused` (nothing written) when the file is not the format it claims
     or lacks a required column.
     """
     path = Path(batch.stored_file)
+    if batch.status == BatchStatus.QUEUED:
+        batch.status = BatchStatus.STAGING
+        batch.save(update_fields=["status"])
     try:
         with read_table(path, batch.format) as table:
             resolved = resolve_columns(batch.kind, table.columns, batch.mapping)
@@ -385,6 +388,8 @@ def _scan(batch: ImportBatch) -> _Scan:
                     resolved = resolve_columns(batch.kind, table.columns, batch.mapping)
                     key_of = _key_reader(batch.kind, resolved)
                 rows += 1
+                if progress and not rows % CHUNK:
+                    progress("scan", rows, 0)
                 key = key_of(values)
                 if key:
                     if key in seen:

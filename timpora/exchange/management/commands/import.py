@@ -23,7 +23,7 @@ def terminal_progress(stream: Any) -> tuple[Progress, Any]:
     from tqdm import tqdm
 
     bars: dict[str, Any] = {}
-    labels = {"stage": "Keeping raw rows", "apply": "Writing facts"}
+    labels = {"scan": "Reading the file", "apply": "Importing rows"}
     last_line = [0.0]
 
     def progress(phase: str, done: int, expected: int) -> None:
