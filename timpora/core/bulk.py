@@ -103,13 +103,14 @@ def insert_model_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> 
         name = field.attname
         if name == pk_name and name not in rows[0]:
             continue  # the database numbers the rows
+        convert = _converter(field)
+        default: Callable[[], Any] | None = field.get_default if field.has_default() else None
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            default: Callable[[], Any] | None = lambda: now  # noqa: E731
-        elif field.has_default():
-            default = field.get_default
-        else:
-            default = None
-        plan.append((name, _converter(field), default))
+            default = lambda: now  # noqa: E731
+            if convert is not None:  # converted once: the same for every row
+                stamp, plain = convert(now), convert
+                convert = lambda v, stamp=stamp, plain=plain: stamp if v is now else plain(v)  # noqa: E731
+        plan.append((name, convert, default))
         columns.append(str(field.column))
     values = []
     for row in rows:
