@@ -156,3 +156,17 @@ def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequen
     sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE id = %s"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.executemany(sql, values)
+
+
+def refresh_statistics(models: Sequence[type[Model]]) -> None:
+    """Let PostgreSQL's planner know how big tables have grown during a bulk load.
+
+    Autovacuum does this eventually (and not at all where it is off); a long import that
+    multiplies a table's size asks for it at once, so that its lookups keep using the indexes.
+    SQLite's planner needs nothing of the kind.
+    """
+    if connection.vendor != "postgresql" or not models:
+        return
+    names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in models)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {names}")

@@ -31,13 +31,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
-from timpora.core.bulk import insert_rows
+from timpora.core.bulk import insert_rows, refresh_statistics
 from timpora.exchange.choices import BatchStatus, Channel, RowStatus
 from timpora.exchange.formats import FORMATS, FileRefused, detect_format, read_table
 from timpora.exchange.models import ImportBatch, RawRecord
@@ -47,6 +48,17 @@ from timpora.matching.actions import record_watchlist_entries
 from timpora.registry.actions import RecordResult, record_facts
 from timpora.registry.choices import FactKind
 from timpora.registry.derived import FIELDS_OF_KIND, refresh_derived
+from timpora.registry.models import (
+    BorderCrossing,
+    Person,
+    PersonNameToken,
+    Place,
+    Registration,
+    Stay,
+    StayPermit,
+    TravelDocument,
+    WorkPermit,
+)
 from timpora.registry.records import (
     COLUMNS,
     KEY_COLUMNS,
@@ -425,12 +437,28 @@ def _errors_json(errors: list[FieldError]) -> str:
 _RAW_COLUMNS = ("batch_id", "line", "values", "checksum", "key", "status", "errors", "person_id")
 
 
+# After these chunks of a batch, PostgreSQL's statistics of the tables it grows are refreshed.
+_ANALYZE_AFTER = frozenset({1, 4, 16, 64, 256})
+_TABLES_OF_KIND: dict[str, tuple[type[Model], ...]] = {
+    kind: (Person, TravelDocument, PersonNameToken, model)
+    for kind, model in {
+        FactKind.STAY_PERMIT: StayPermit,
+        FactKind.WORK_PERMIT: WorkPermit,
+        FactKind.RESIDENCE_REGISTRATION: Registration,
+        FactKind.BORDER_CROSSING: BorderCrossing,
+        FactKind.RESIDENCE_REPORT: Stay,
+    }.items()
+}
+_TABLES_OF_KIND[FactKind.RESIDENCE_REPORT] += (Place,)
+
+
 def _process(batch: ImportBatch, scan: _Scan, progress: Progress | None) -> None:
     """Keep, parse and write the rows after ``batch.staged_through``, a chunk per transaction."""
     reference = current_reference()
     permission = permission_for(batch.source, batch.kind)
     key_of = _key_reader(batch.kind, scan.resolved)
     pending: list[tuple[int, dict[str, str]]] = []
+    chunks = 0
     with read_table(Path(batch.stored_file), batch.format) as table:
         for item in table.rows:
             if item[0] <= batch.staged_through:
@@ -439,6 +467,9 @@ def _process(batch: ImportBatch, scan: _Scan, progress: Progress | None) -> None
             if len(pending) >= CHUNK:
                 _process_chunk(batch, pending, scan, key_of, reference, permission.allows_list)
                 pending = []
+                chunks += 1
+                if chunks in _ANALYZE_AFTER:
+                    refresh_statistics(_TABLES_OF_KIND.get(batch.kind, ()))
                 if progress:
                     progress("apply", batch.processed, batch.rows_total)
         _process_chunk(batch, pending, scan, key_of, reference, permission.allows_list)
