@@ -61,10 +61,12 @@ from timpora.registry.records import (
 )
 
 CHUNK = 500
+# Keys per lookup query: few round trips, well under SQLite's 32,766 parameters.
+LOOKUP = 5000
 T = TypeVar("T")
 
 
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+def _chunks(items: Sequence[T], size: int = LOOKUP) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
