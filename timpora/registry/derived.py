@@ -12,6 +12,7 @@ The definitions are those of :mod:`timpora.registry.status` (``detection-rules.m
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -81,8 +82,7 @@ def _annotations(fields: Iterable[str], today: date, end: datetime) -> dict[str,
             "pk",
         )
     if "authorised_until" in wanted:
-        notes["d_permit"] = _first(permits, "pk")
-        notes["d_permit_until"] = _first(permits, "valid_until")
+        notes["d_permit"] = _first(permits, "pk")  # its end: read with the details below
         notes["d_arrival_until"] = _first(
             crossings.filter(
                 direction=Direction.ARRIVAL, authorized_stay_until__isnull=False
@@ -90,18 +90,18 @@ def _annotations(fields: Iterable[str], today: date, end: datetime) -> dict[str,
             "authorized_stay_until",
         )
     if "current_address" in wanted:
-        stays = Stay.objects.filter(person=person, check_in__lt=end).order_by("-check_in", "-pk")
-        notes["d_stay_at"] = _first(stays, "check_in")
-        notes["d_stay_address"] = _first(stays, "place__address")
-        notes["d_stay_kecamatan"] = _first(stays, "place__kecamatan_id")
-        registrations = Registration.objects.filter(person=person, issued_on__lte=today).order_by(
-            "-issued_on", "-pk"
+        # One subquery per source gives the latest record's id; its details are read in bulk.
+        notes["d_stay"] = _first(
+            Stay.objects.filter(person=person, check_in__lt=end).order_by("-check_in", "-pk"),
+            "pk",
         )
-        notes["d_reg_on"] = _first(registrations, "issued_on")
-        notes["d_reg_address"] = _first(registrations, "address")
-        notes["d_reg_kecamatan"] = _first(registrations, "kecamatan_id")
-        notes["d_permit_address"] = _first(permits.exclude(address=""), "address")
-        notes["d_permit_kecamatan"] = _first(permits.exclude(address=""), "kecamatan_id")
+        notes["d_reg"] = _first(
+            Registration.objects.filter(person=person, issued_on__lte=today).order_by(
+                "-issued_on", "-pk"
+            ),
+            "pk",
+        )
+        notes["d_permit_address"] = _first(permits.exclude(address=""), "pk")
     if "current_employer_id" in wanted:
         notes["d_employer"] = _first(
             WorkPermit.objects.filter(
@@ -115,7 +115,43 @@ def _annotations(fields: Iterable[str], today: date, end: datetime) -> dict[str,
     return notes
 
 
-def _derive(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+@dataclass
+class _Details:
+    """Details of the latest records that the subqueries named, read in bulk per chunk."""
+
+    stays: dict[int, list[Any]]  # check-in, the place's address, its kecamatan
+    registrations: dict[int, list[Any]]  # issued on, address, kecamatan
+    permits: dict[int, list[Any]]  # valid until, declared address, kecamatan
+
+    @classmethod
+    def read(cls, rows: list[dict[str, Any]]) -> _Details:
+        def wanted(name: str) -> list[int]:
+            return [row[name] for row in rows if row.get(name)]
+
+        permit_ids = wanted("d_permit") + wanted("d_permit_address")
+        return cls(
+            stays={
+                pk: rest
+                for pk, *rest in Stay.objects.filter(pk__in=wanted("d_stay")).values_list(
+                    "pk", "check_in", "place__address", "place__kecamatan_id"
+                )
+            },
+            registrations={
+                pk: rest
+                for pk, *rest in Registration.objects.filter(pk__in=wanted("d_reg")).values_list(
+                    "pk", "issued_on", "address", "kecamatan_id"
+                )
+            },
+            permits={
+                pk: rest
+                for pk, *rest in StayPermit.objects.filter(pk__in=permit_ids).values_list(
+                    "pk", "valid_until", "address", "kecamatan_id"
+                )
+            },
+        )
+
+
+def _derive(row: dict[str, Any], fields: tuple[str, ...], details: _Details) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if "in_country" in fields:
         direction = row["d_last_direction"]
@@ -126,18 +162,22 @@ def _derive(row: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
         else:
             values["in_country"] = None
     if "authorised_until" in fields:
-        candidates = [d for d in (row["d_permit_until"], row["d_arrival_until"]) if d]
+        permit = details.permits.get(row["d_permit"]) if row["d_permit"] else None
+        candidates = [d for d in (permit[0] if permit else None, row["d_arrival_until"]) if d]
         values["authorised_until"] = max(candidates, default=None)
         values["current_permit_id"] = row["d_permit"]
     if "current_address" in fields:
-        stay_on = timezone.localdate(row["d_stay_at"]) if row["d_stay_at"] else None
-        reg_on = row["d_reg_on"]
-        if stay_on and (reg_on is None or stay_on >= reg_on):
-            address, kecamatan = row["d_stay_address"], row["d_stay_kecamatan"]
-        elif reg_on:
-            address, kecamatan = row["d_reg_address"], row["d_reg_kecamatan"]
+        stay = details.stays.get(row["d_stay"]) if row["d_stay"] else None
+        registration = details.registrations.get(row["d_reg"]) if row["d_reg"] else None
+        stay_on = timezone.localdate(stay[0]) if stay else None
+        reg_on = registration[0] if registration else None
+        if stay and stay_on and (reg_on is None or stay_on >= reg_on):
+            address, kecamatan = stay[1], stay[2]
+        elif registration:
+            address, kecamatan = registration[1], registration[2]
         else:
-            address, kecamatan = row["d_permit_address"] or "", row["d_permit_kecamatan"]
+            declared = row["d_permit_address"] and details.permits.get(row["d_permit_address"])
+            address, kecamatan = (declared[1], declared[2]) if declared else ("", None)
         values["current_address"] = address or ""
         values["current_kecamatan_id"] = kecamatan
     if "current_employer_id" in fields:
@@ -163,10 +203,13 @@ def refresh_derived(
     changed = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        rows = Person.objects.filter(pk__in=chunk).annotate(**notes).values("pk", *fields, *notes)
+        rows = list(
+            Person.objects.filter(pk__in=chunk).annotate(**notes).values("pk", *fields, *notes)
+        )
+        details = _Details.read(rows)
         updates = []
         for row in rows:
-            values = _derive(row, fields)
+            values = _derive(row, fields, details)
             if any(row[name] != value for name, value in values.items()):
                 updates.append([*values.values(), day, row["pk"]])
         if updates:
