@@ -104,7 +104,8 @@ def insert_model_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> 
         if name == pk_name and name not in rows[0]:
             continue  # the database numbers the rows
         convert = _converter(field)
-        default: Callable[[], Any] | None = field.get_default if field.has_default() else None
+        # Django's own default: the field's, else "" for text that may not be null, else None.
+        default: Callable[[], Any] | None = field.get_default
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             default = lambda: now  # noqa: E731
             if convert is not None:  # converted once: the same for every row

@@ -130,7 +130,6 @@ class RawRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["batch", "line"], name="raw_record_line"),
         ]
-        indexes = [models.Index(fields=["batch", "key"], name="raw_record_key")]
 
     def __str__(self) -> str:
         return f"{self.batch_id}:{self.line}"

@@ -20,7 +20,7 @@ from django.utils import timezone
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
-from timpora.core.bulk import allocate_ids, insert_instances, insert_model_rows, update_rows
+from timpora.core.bulk import allocate_ids, insert_model_rows, update_rows
 from timpora.core.json import jsonable
 from timpora.lib.dates import compatible_birth_dates
 from timpora.lib.text import fold, names_compatible, search_tokens
@@ -113,6 +113,7 @@ class _KnownPerson:
     sex: str
     date_of_birth: str
     place_of_birth: str
+    new: bool = False  # created by this call (written at its end)
 
 
 @dataclass(slots=True)
@@ -134,8 +135,8 @@ _PERSON_FIELDS = (
 class _Holder:
     """A person holding a document, found in the database or created earlier in this batch."""
 
-    person: Person | _KnownPerson
-    document: TravelDocument | _KnownDocument
+    person: _KnownPerson
+    document: _KnownDocument
 
     def fits(self, identity: Identity) -> bool:
         if (
@@ -180,43 +181,35 @@ def _link_persons(
 
     chosen: list[_Holder] = []
     enriched: dict[int, _KnownPerson] = {}
-    new_models: list[tuple[Person, TravelDocument]] = []
+    new_rows: list[tuple[_Holder, Identity, str]] = []
     conflicts: list[tuple[_Holder, _Holder, list[str], str]] = []
     for identity, key in zip(identities, keys, strict=True):
         candidates = holders[identity.document_key]
         holder = next((h for h in candidates if h.fits(identity)), None)
         known = list(candidates)
         if holder is None:
-            person = Person(
-                full_name=identity.full_name,
-                given_names=identity.given_names,
-                surname=identity.surname,
-                name_original=identity.name_original,
-                sex=identity.sex,
-                date_of_birth=identity.date_of_birth,
-                place_of_birth=identity.place_of_birth,
-                nationality_id=identity.nationality,
-                needs_resolution=True,
-                first_source=source,
-                first_source_kind=kind,
-                first_source_key=key,
-            )
             number, state = identity.document_key
-            document = TravelDocument(
-                number=identity.passport_number,
-                number_key=number,
-                issuing_state_id=state,
-                expiry=identity.passport_expiry,
-                first_source=source,
+            holder = _Holder(
+                _KnownPerson(
+                    0,
+                    identity.full_name,
+                    identity.given_names,
+                    identity.surname,
+                    identity.name_original,
+                    identity.sex,
+                    identity.date_of_birth,
+                    identity.place_of_birth,
+                    new=True,
+                ),
+                _KnownDocument(0, number, state, identity.passport_expiry),
             )
-            holder = _Holder(person, document)
             candidates.append(holder)
-            new_models.append((person, document))
+            new_rows.append((holder, identity, key))
             # The same document with another identity: two persons, and a conflict to review.
             conflicts.extend(
                 (other, holder, _differences(other.person, identity), key) for other in known
             )
-        elif isinstance(holder.person, _KnownPerson):
+        elif not holder.person.new:
             # Fill what the person's record did not know yet; never overwrite a known value.
             known_person = holder.person
             for name in _ENRICHABLE:
@@ -228,30 +221,22 @@ def _link_persons(
                 held.expiry is None or identity.passport_expiry > held.expiry
             ):
                 held.expiry = identity.passport_expiry
-                if isinstance(held, _KnownDocument):
-                    held.dirty = True
+                held.dirty = True
         chosen.append(holder)
 
-    if new_models:
-        insert_instances(Person, [person for person, _document in new_models])
-        for person, document in new_models:
-            document.person = person
-        insert_instances(TravelDocument, [document for _person, document in new_models])
-        result.persons_created += len(new_models)
+    if new_rows:
+        _create_persons(new_rows, kind=kind, source=source)
+        result.persons_created += len(new_rows)
     if enriched:
         update_rows(
             Person,
             _ENRICHABLE,
             [[getattr(p, name) for name in _ENRICHABLE] + [p.pk] for p in enriched.values()],
         )
-    dirty = {
-        h.document.pk: h.document.expiry
-        for h in chosen
-        if isinstance(h.document, _KnownDocument) and h.document.dirty
-    }
+    dirty = {h.document.pk: h.document.expiry for h in chosen if h.document.dirty}
     if dirty:
         update_rows(TravelDocument, ("expiry",), [[expiry, pk] for pk, expiry in dirty.items()])
-    index_names([person for person, _document in new_models], new=True)
+    index_names([holder.person for holder, _identity, _key in new_rows], new=True)
     index_names(enriched.values())
     if conflicts:
         conflict_rows = [
@@ -272,7 +257,53 @@ def _link_persons(
     return chosen
 
 
-def _differences(person: Person | _KnownPerson, identity: Identity) -> list[str]:
+def _create_persons(
+    rows: Sequence[tuple[_Holder, Identity, str]], *, kind: str, source: Agency
+) -> None:
+    """Write the persons and documents created by linking, with ids reserved for them."""
+    for (holder, _identity, _key), pk in zip(rows, allocate_ids(Person, len(rows)), strict=True):
+        holder.person.pk = pk
+    for (holder, _i, _k), pk in zip(rows, allocate_ids(TravelDocument, len(rows)), strict=True):
+        holder.document.pk = pk
+    insert_model_rows(
+        Person,
+        [
+            {
+                "id": holder.person.pk,
+                "full_name": identity.full_name,
+                "given_names": identity.given_names,
+                "surname": identity.surname,
+                "name_original": identity.name_original,
+                "sex": identity.sex,
+                "date_of_birth": identity.date_of_birth,
+                "place_of_birth": identity.place_of_birth,
+                "nationality_id": identity.nationality,
+                "needs_resolution": True,
+                "first_source_id": source.pk,
+                "first_source_kind": kind,
+                "first_source_key": key,
+            }
+            for holder, identity, key in rows
+        ],
+    )
+    insert_model_rows(
+        TravelDocument,
+        [
+            {
+                "id": holder.document.pk,
+                "person_id": holder.person.pk,
+                "number": identity.passport_number,
+                "number_key": holder.document.number_key,
+                "issuing_state_id": holder.document.issuing_state_id,
+                "expiry": identity.passport_expiry,
+                "first_source_id": source.pk,
+            }
+            for holder, identity, _key in rows
+        ],
+    )
+
+
+def _differences(person: _KnownPerson, identity: Identity) -> list[str]:
     """What tells the known holder of a document apart from the identity just received."""
     reasons = []
     if not compatible_birth_dates(person.date_of_birth, identity.date_of_birth):
