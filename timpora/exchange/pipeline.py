@@ -168,6 +168,9 @@ def start_batch(
         .first()
     )
     if existing is not None and existing.mapping == dict(mapping or {}):
+        if not Path(existing.stored_file).is_file():  # the same content, kept elsewhere now
+            existing.stored_file = str(path)
+            existing.save(update_fields=["stored_file"])
         return existing
     batch = ImportBatch.objects.create(
         kind=kind,
@@ -351,6 +354,10 @@ class _Scan:
     rows: int
 
 
+def _digest(data: bytes) -> Any:
+    return hashlib.blake2b(data, digest_size=16)
+
+
 def _key_reader(kind: str, resolved: Mapping[str, str]) -> Callable[[Mapping[str, str]], str]:
     """The key of a row (``registry.records.row_key``) read straight from the file's columns."""
     column_of = {field: column for column, field in resolved.items()}
@@ -391,7 +398,9 @@ def _scan(batch: ImportBatch, progress: Progress | None = None) -> _Scan:
                 _refuse(batch, " ".join(problems))
             key_of = _key_reader(batch.kind, resolved)
             known = len(table.columns)
-            seen: dict[str, int] = {}
+            # A 16-byte digest per key seen (not the key): memory grows by about 100 bytes per
+            # row, whatever the width of the rows; only the repeated keys are kept in full.
+            seen: set[bytes] = set()
             repeated: dict[str, int] = {}
             rows = 0
             for line, values in table.rows:
@@ -404,9 +413,11 @@ def _scan(batch: ImportBatch, progress: Progress | None = None) -> _Scan:
                     progress("scan", rows, 0)
                 key = key_of(values)
                 if key:
-                    if key in seen:
+                    digest = _digest(key.encode()).digest()
+                    if digest in seen:
                         repeated[key] = line
-                    seen[key] = line
+                    else:
+                        seen.add(digest)
             del seen
             batch.encoding = table.encoding
             batch.notes = list(table.notes)
