@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -32,9 +33,11 @@ def terminal_progress(stream: Any) -> tuple[Progress, Any]:
             if bar is None:
                 for other in bars.values():
                     other.close()
+                # The terminal's width (a pseudo-terminal may report none: then 100 columns).
+                width = shutil.get_terminal_size((100, 24)).columns or 100
                 bar = bars[phase] = tqdm(
                     total=expected or None, desc=labels[phase], unit=" rows", file=stream,
-                    unit_scale=True, dynamic_ncols=True,
+                    unit_scale=True, ncols=width,
                 )  # fmt: skip
             if expected and bar.total != expected:
                 bar.total = expected
