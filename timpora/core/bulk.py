@@ -125,20 +125,6 @@ def insert_model_rows(model: type[Model], rows: Sequence[Mapping[str, Any]]) -> 
     insert_rows(model._meta.db_table, columns, values)
 
 
-def insert_instances(model: type[Model], objects: Sequence[Model]) -> None:
-    """Insert unsaved instances with ids reserved for them; each gets its ``pk`` set."""
-    if not objects:
-        return
-    ids = allocate_ids(model, len(objects))
-    names = [f.attname for f in model._meta.concrete_fields]
-    rows = []
-    for obj, pk in zip(objects, ids, strict=True):
-        obj.pk = pk
-        obj._state.adding = False
-        rows.append({name: getattr(obj, name) for name in names})
-    insert_model_rows(model, rows)
-
-
 def update_rows(model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """``UPDATE`` ``fields`` of ``model`` by id: each row holds the new values, then the id."""
     if not rows:

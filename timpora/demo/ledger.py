@@ -23,6 +23,7 @@ from typing import Any
 
 from timpora.demo.identities import Traveller
 from timpora.demo.places import Company, Place
+from timpora.registry.records import as_text
 
 IDENTITY = (
     "full_name", "given_names", "surname", "name_original", "sex", "date_of_birth",
@@ -213,7 +214,7 @@ class Ledger:
         A permit extended from ``extended_from`` (the end of its first term) is written as it was
         sent when issued, ``ACTIVE`` until that day, and its extension as a later update.
         """
-        row = {key: _text(value) for key, value in values.items()}
+        row = {key: as_text(value) for key, value in values.items()}
         row.update(who.block())
         row.setdefault("issuing_office", ISSUING_OFFICE)
         if extended_from is None:
@@ -231,13 +232,13 @@ class Ledger:
             "employer_name": company.name,
             "work_address": company.address,
             "work_kecamatan": company.kecamatan,
-            **{key: _text(value) for key, value in values.items()},
+            **{key: as_text(value) for key, value in values.items()},
             **who.block(),
         }
         self.rows["work-permit"].append(row)
 
     def registration(self, who: Traveller, home: Place, **values: Any) -> None:
-        row = {key: _text(value) for key, value in values.items()}
+        row = {key: as_text(value) for key, value in values.items()}
         row.update(who.block())
         row.update(home.domicile())
         self.rows["residence-registration"].append(row)
@@ -299,11 +300,3 @@ class Ledger:
                 writer.writerows(contents[name])
             paths[name] = path
         return paths
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)

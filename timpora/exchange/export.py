@@ -8,11 +8,10 @@ time (``since``). Importing an export into a fresh instance reproduces the same 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db.models import F, QuerySet
-from django.utils import timezone
 
 from timpora.accounts.access import can_see_records
 from timpora.accounts.choices import DataCategory
@@ -26,7 +25,7 @@ from timpora.registry.models import (
     StayPermit,
     WorkPermit,
 )
-from timpora.registry.records import COLUMNS
+from timpora.registry.records import COLUMNS, as_text
 
 PAGE = 2000
 
@@ -54,20 +53,6 @@ def may_export(user: Any, kind: str) -> bool:
     if not can_see_records(user, category):
         return False
     return kind == FactKind.WATCHLIST_ENTRY or can_see_records(user, DataCategory.IDENTITY)
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    return str(value)
 
 
 _IDENTITY = {
@@ -142,7 +127,7 @@ def _row_builder(kind: str) -> tuple[list[str], Callable[[dict[str, Any]], dict[
     sources = [(column, renamed.get(column, column)) for column in columns]
 
     def build(values: dict[str, Any]) -> dict[str, str]:
-        return {column: _text(values.get(source)) for column, source in sources}
+        return {column: as_text(values.get(source)) for column, source in sources}
 
     return columns, build
 

@@ -43,7 +43,6 @@ from timpora.exchange.choices import BatchStatus, Channel, RowStatus
 from timpora.exchange.formats import FORMATS, FileRefused, detect_format, read_table
 from timpora.exchange.models import ImportBatch, RawRecord
 from timpora.exchange.permissions import permission_for
-from timpora.lib.text import document_key
 from timpora.matching.actions import record_watchlist_entries
 from timpora.registry.actions import RecordResult, record_facts
 from timpora.registry.choices import FactKind
@@ -69,6 +68,7 @@ from timpora.registry.records import (
     RowError,
     WatchlistEntryRecord,
     parse_row,
+    row_key,
 )
 from timpora.registry.reference import current_reference
 
@@ -359,22 +359,11 @@ def _digest(data: bytes) -> Any:
 
 
 def _key_reader(kind: str, resolved: Mapping[str, str]) -> Callable[[Mapping[str, str]], str]:
-    """The key of a row (``registry.records.row_key``) read straight from the file's columns."""
-    column_of = {field: column for column, field in resolved.items()}
-    columns = [column_of.get(name, "") for name in KEY_COLUMNS[kind]]
+    """The key of a row (``registry.records.row_key``), read from the file's own columns."""
+    pairs = [(field, column) for column, field in resolved.items() if field in KEY_COLUMNS[kind]]
 
     def key(values: Mapping[str, str]) -> str:
-        parts = []
-        for name, column in zip(KEY_COLUMNS[kind], columns, strict=True):
-            value = (values.get(column) or "").strip()
-            if not value:
-                return ""  # the row lacks its key: it will be rejected, never superseded
-            if name == "passport_number":
-                value = document_key(value)
-            elif name == "list":
-                value = value.upper()
-            parts.append(value)
-        return "|".join(parts)
+        return row_key(kind, {field: values.get(column) for field, column in pairs})
 
     return key
 

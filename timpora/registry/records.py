@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from timpora.lib.dates import PartialDate
@@ -295,19 +296,25 @@ class Record:
             if item.name == "key":
                 continue
             if isinstance(value, Identity):
-                row.update({k: _text(v) for k, v in vars(value).items()})
+                row.update({k: as_text(v) for k, v in vars(value).items()})
             else:
-                row[item.name] = _text(value)
+                row[item.name] = as_text(value)
         return row
 
 
-def _text(value: Any) -> str:
+def as_text(value: Any) -> str:
+    """A value as the exchange formats write it: dates ISO 8601, times with their offset in
+    local time (WIB), lists ``;``-separated, booleans ``true``/``false``, unknown as empty."""
     if value is None:
         return ""
-    if isinstance(value, tuple):
-        return ";".join(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime):
+        return (timezone.localtime(value) if timezone.is_aware(value) else value).isoformat()
+    if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
     return str(value)
 
 
@@ -709,10 +716,13 @@ KEY_COLUMNS: dict[str, tuple[str, ...]] = {
 
 
 def row_key(kind: str, values: Mapping[str, Any]) -> str:
-    """The key of a raw row as the parsed record will have it (for duplicates within a file)."""
+    """The key of a raw row as the parsed record will have it (for duplicates within a file);
+    empty when a part of it is missing (such a row is rejected, never superseded)."""
     parts = []
     for name in KEY_COLUMNS[kind]:
         value = str(values.get(name) or "").strip()
+        if not value:
+            return ""
         if name == "passport_number":
             value = document_key(value)
         elif name == "list":
