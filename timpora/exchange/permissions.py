@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -38,9 +39,27 @@ class Permission:
         return self.allowed and (not self.lists or name in self.lists)
 
 
-def permissions_of(agency: Agency) -> dict[str, Permission]:
-    """The agency's permission for every kind: its own rows, else the defaults of its kind."""
-    rows = {p.kind: p for p in SendPermission.objects.filter(agency=agency)}
+def permissions_of(
+    agency: Agency, rows: Iterable[SendPermission] | None = None
+) -> dict[str, Permission]:
+    """The agency's permission for every kind: its own rows, else the defaults of its kind.
+
+    ``rows``: the agency's ``SendPermission`` rows when already read (the table of all).
+    """
+    if rows is None:
+        rows = SendPermission.objects.filter(agency=agency)
+    return _permissions({p.kind: p for p in rows}, agency)
+
+
+def permissions_of_all(agencies: Iterable[Agency]) -> dict[int, dict[str, Permission]]:
+    """Every agency's permissions, read in one query."""
+    by_agency: dict[int, list[SendPermission]] = {}
+    for row in SendPermission.objects.all():
+        by_agency.setdefault(row.agency_id, []).append(row)
+    return {a.pk: permissions_of(a, by_agency.get(a.pk, [])) for a in agencies}
+
+
+def _permissions(rows: dict[str, SendPermission], agency: Agency) -> dict[str, Permission]:
     if not rows:
         defaults = DEFAULT_PERMISSIONS.get(agency.kind, {})
         return {

@@ -34,7 +34,11 @@ from timpora.exchange.choices import Channel, RowStatus
 from timpora.exchange.formats import FileRefused, detect_format, read_table
 from timpora.exchange.forms import MappingForm, SendPermissionForm, UploadForm
 from timpora.exchange.models import ImportBatch, RawRecord
-from timpora.exchange.permissions import permissions_of, set_send_permission
+from timpora.exchange.permissions import (
+    permissions_of,
+    permissions_of_all,
+    set_send_permission,
+)
 from timpora.exchange.pipeline import ImportRefused, resolve_columns, submit_upload
 from timpora.exchange.profiles import save_column_profile
 from timpora.exchange.report import REPORT_STATUSES, write_report
@@ -308,8 +312,10 @@ def permission_table(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved who %(agency)s may send.") % {"agency": agency.code})
             return redirect("exchange:permissions")
     rows = []
-    for agency in Agency.objects.order_by("name"):
-        permissions = permissions_of(agency)
+    agencies = list(Agency.objects.order_by("name"))
+    table = permissions_of_all(agencies)
+    for agency in agencies:
+        permissions = table[agency.pk]
         row_form = (
             SendPermissionForm(agency=agency, permissions=permissions)
             if user.is_coordinator

@@ -86,3 +86,21 @@ def test_it_gives_a_coordinator_a_form_per_agency(cast):
 
 def test_it_asks_for_a_log_in(client):
     assert client.get(URL).status_code == 302
+
+
+def test_it_reads_the_table_in_as_many_queries_whatever_the_number_of_agencies(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from timpora.accounts.actions import ensure_agency
+
+    client = cast.client_for(cast.dina)
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(URL).status_code == 200
+    for number in range(5):
+        ensure_agency(code=f"X-{number}", name=f"Agency {number}", kind="POLICE", actor=None)
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert b"X-4" in response.content
+    assert len(after) == len(before)
