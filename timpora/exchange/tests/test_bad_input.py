@@ -15,7 +15,8 @@ import pytest
 from timpora.exchange import pipeline
 from timpora.exchange.choices import BatchStatus, RowStatus
 from timpora.exchange.models import ImportBatch, RawRecord
-from timpora.exchange.pipeline import ImportRefused, import_file
+from timpora.exchange.pipeline import ImportRefused
+from timpora.exchange.tests.samples import run, sample
 from timpora.registry.models import (
     BorderCrossing,
     FactRevision,
@@ -25,14 +26,6 @@ from timpora.registry.models import (
     TravelDocument,
 )
 
-FILES = Path(__file__).parent / "files"
-
-
-def sample(kind: str) -> tuple[list[str], list[dict[str, str]]]:
-    with (FILES / f"{kind}.csv").open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
 
 def csv_text(columns: list[str], rows: list[dict[str, str]], delimiter: str = ",") -> str:
     buffer = io.StringIO()
@@ -40,10 +33,6 @@ def csv_text(columns: list[str], rows: list[dict[str, str]], delimiter: str = ",
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-def run(kind: str, path: Path, agency: Any) -> Any:
-    return import_file(kind, path, source=agency, user=None)
 
 
 def refused(kind: str, path: Path, agency: Any) -> Any:

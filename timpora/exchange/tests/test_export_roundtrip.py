@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from timpora.exchange.export import export_rows
 from timpora.exchange.formats import read_table, write_table
-from timpora.exchange.pipeline import import_file
+from timpora.exchange.tests.samples import FILES, KINDS, run, sample
 from timpora.matching.models import WatchlistEntry
 from timpora.registry.models import (
     BorderCrossing,
@@ -25,27 +25,6 @@ from timpora.registry.models import (
     StayPermit,
     WorkPermit,
 )
-
-FILES = Path(__file__).parent / "files"
-KINDS = (
-    "company",
-    "stay-permit",
-    "work-permit",
-    "residence-registration",
-    "border-crossing",
-    "residence-report",
-    "watchlist-entry",
-)
-
-
-def sample(kind: str) -> tuple[list[str], list[dict[str, str]]]:
-    with (FILES / f"{kind}.csv").open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def run(kind: str, path: Path, agency: Any) -> Any:
-    return import_file(kind, path, source=agency, user=None)
 
 
 def import_samples(agency: Any) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from timpora.exchange.formats import write_table
-from timpora.exchange.pipeline import import_file
+from timpora.exchange.tests.samples import KINDS, run, sample, write
 from timpora.matching.models import WatchlistEntry
 from timpora.registry.models import (
     BorderCrossing,
@@ -26,16 +24,6 @@ from timpora.registry.models import (
     WorkPermit,
 )
 
-FILES = Path(__file__).parent / "files"
-KINDS = (
-    "company",
-    "stay-permit",
-    "work-permit",
-    "residence-registration",
-    "border-crossing",
-    "residence-report",
-    "watchlist-entry",
-)
 WIB = timezone(timedelta(hours=7))
 TABLES = (
     BorderCrossing,
@@ -51,22 +39,6 @@ TABLES = (
     Company,
     IdentityConflict,
 )
-
-
-def sample(kind: str) -> tuple[list[str], list[dict[str, str]]]:
-    with (FILES / f"{kind}.csv").open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write(path: Path, columns: list[str], rows: list[dict[str, str]]) -> Path:
-    with path.open("wb") as out:
-        write_table(rows, columns, path.suffix[1:], out)
-    return path
-
-
-def run(kind: str, path: Path, agency: Any) -> Any:
-    return import_file(kind, path, source=agency, user=None)
 
 
 def dump() -> dict[str, list[tuple[Any, ...]]]:

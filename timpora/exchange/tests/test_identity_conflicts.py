@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
@@ -10,16 +9,8 @@ import pytest
 
 from timpora.exchange.formats import write_table
 from timpora.exchange.pipeline import import_file
+from timpora.exchange.tests.samples import sample
 from timpora.registry.models import BorderCrossing, IdentityConflict, Person, TravelDocument
-
-FILES = Path(__file__).parent / "files"
-
-
-def sample(kind: str) -> tuple[list[str], list[dict[str, str]]]:
-    with (FILES / f"{kind}.csv").open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
 
 COLUMNS, ROWS = sample("border-crossing")
 TAN = ROWS[0]  # TAN WEI MING, born 1979-04-12, SGP passport K1234567A

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -10,9 +9,8 @@ from typing import Any
 import pytest
 
 from timpora.exchange.choices import BatchStatus, RowStatus
-from timpora.exchange.formats import write_table
 from timpora.exchange.models import RawRecord
-from timpora.exchange.pipeline import import_file
+from timpora.exchange.tests.samples import KINDS, run, sample, write
 from timpora.matching.models import WatchlistEntry
 from timpora.registry.models import (
     BorderCrossing,
@@ -25,35 +23,9 @@ from timpora.registry.models import (
     WorkPermit,
 )
 
-FILES = Path(__file__).parent / "files"
 # Companies first: the permits name them as sponsor and employer.
-KINDS = (
-    "company",
-    "stay-permit",
-    "work-permit",
-    "residence-registration",
-    "border-crossing",
-    "residence-report",
-    "watchlist-entry",
-)
 FORMATS = ("csv", "xlsx", "json", "jsonl")
 WIB = timezone(timedelta(hours=7))
-
-
-def sample(kind: str) -> tuple[list[str], list[dict[str, str]]]:
-    with (FILES / f"{kind}.csv").open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
-
-
-def write(path: Path, columns: list[str], rows: list[dict[str, str]], fmt: str) -> Path:
-    with path.open("wb") as out:
-        write_table(rows, columns, fmt, out)
-    return path
-
-
-def run(kind: str, path: Path, agency: Any) -> Any:
-    return import_file(kind, path, source=agency, user=None)
 
 
 def _check_facts() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 from typing import Any
@@ -18,17 +17,10 @@ from timpora.exchange.formats import write_table
 from timpora.exchange.models import ImportBatch, RawRecord, SendPermission
 from timpora.exchange.permissions import permission_for, permissions_of, set_send_permission
 from timpora.exchange.pipeline import ImportRefused, import_file
+from timpora.exchange.tests.samples import sample
 from timpora.matching.models import WatchlistEntry
 from timpora.registry.choices import FactKind
 from timpora.registry.models import BorderCrossing, Person, WorkPermit
-
-FILES = Path(__file__).parent / "files"
-
-
-def sample(kind: str) -> tuple[list[str], list[dict[str, str]]]:
-    with (FILES / f"{kind}.csv").open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        return list(reader.fieldnames or []), list(reader)
 
 
 def sample_file(tmp_path: Path, kind: str, rows: list[dict[str, str]] | None = None) -> Path:
