@@ -5,12 +5,12 @@ from __future__ import annotations
 from django_tasks import task
 
 from timpora.exchange.models import ImportBatch
-from timpora.exchange.pipeline import ImportRefused, run_batch
+from timpora.exchange.pipeline import ImportRefused, discard_upload, run_batch
 
 
 @task()
 def run_import(batch_id: int) -> str:
-    """Stage and apply an uploaded batch; a refused file is a normal outcome, not a failure."""
+    """Import an uploaded batch; a refused file is a normal outcome, not a failure."""
     batch = ImportBatch.objects.get(pk=batch_id)
     try:
         run_batch(batch)
@@ -19,7 +19,5 @@ def run_import(batch_id: int) -> str:
     finally:
         batch.refresh_from_db()
         if batch.finished:
-            from timpora.exchange.pipeline import discard_upload
-
             discard_upload(batch)
     return str(batch.status)

@@ -116,5 +116,5 @@ def test_it_serves_the_api_to_a_logged_in_session(cast):
     assert response.json()["agency"]["code"] == "IMI-BTM"
 
 
-# A session-authenticated POST without a CSRF token is not tested: the API has no endpoint that
-# changes anything yet. Add that test with the first POST, PUT, PATCH or DELETE endpoint.
+# A session-authenticated POST without its CSRF token is refused: see
+# timpora/exchange/tests/test_api.py, which has the first endpoint that writes.
