@@ -95,7 +95,7 @@ class ImportBatch(TimporaModel):
 class RawRecord(models.Model):
     """A row exactly as received, kept before it is parsed; rejected rows keep their reasons.
 
-    Written in bulk with plain SQL (``exchange.staging``), so it has no ``code`` or timestamps
+    Written in bulk with plain SQL (``core.bulk.insert_rows``), so it has no ``code`` or timestamps
     of its own: the batch carries them.
     """
 
