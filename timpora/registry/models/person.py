@@ -104,6 +104,15 @@ class Person(TimporaModel):
         related_name="+",
     )
     derived_on = models.DateField(_("derived facts as of"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Set when an officer decided this is the same human as another person."),
+    )
 
     objects = PersonQuerySet.as_manager()
 
