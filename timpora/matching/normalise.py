@@ -1,0 +1,607 @@
+"""Names in any script to comparable Latin forms, and the keys that find candidates.
+
+A name becomes a few *variants*: tuples of upper-case ASCII parts in the order written, the first
+the passport-style romanisation, the others the spellings officers meet for the same name (dialect
+surnames, Wade-Giles, older Cyrillic transliterations, Arabic particles with and without). Pure
+functions without Django; the tables under ``data/`` (sources in ``data/SOURCES.md``) load once.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache, lru_cache
+from importlib import resources
+from itertools import combinations
+
+from anyascii import anyascii
+from pypinyin import lazy_pinyin
+
+MAX_VARIANTS = 16
+
+Parts = tuple[str, ...]
+
+
+class Script(StrEnum):
+    LATIN = "LATIN"
+    HAN = "HAN"
+    HANGUL = "HANGUL"
+    JAPANESE = "JAPANESE"
+    CYRILLIC = "CYRILLIC"
+    ARABIC = "ARABIC"
+    DEVANAGARI = "DEVANAGARI"
+    THAI = "THAI"
+    MYANMAR = "MYANMAR"
+    OTHER = "OTHER"
+
+
+@dataclass(frozen=True, slots=True)
+class NameForms:
+    original: str
+    script: Script
+    variants: tuple[Parts, ...]
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+@cache
+def _table(name: str) -> tuple[dict[str, str], ...]:
+    text = resources.files("timpora.matching").joinpath("data", name).read_text(encoding="utf-8")
+    return tuple(csv.DictReader(io.StringIO(text)))
+
+
+def _alts(cell: str | None) -> list[str]:
+    """A ``|``-separated cell of spellings (a spelling may hold spaces: ``AU YEUNG``)."""
+    return [alt.strip() for alt in (cell or "").split("|") if alt.strip()]
+
+
+@cache
+def _token_classes() -> dict[str, str]:
+    classes: dict[str, str] = {}
+    for row in _table("token_classes.csv"):
+        for member in [row["canonical"], *_alts(row["members"])]:
+            classes[member] = row["canonical"]
+    return classes
+
+
+@cache
+def _titles() -> tuple[frozenset[Parts], frozenset[str]]:
+    """Titles dropped anywhere (maybe several words); titles dropped only leading, as a variant."""
+    rows = _table("titles.csv")
+    always = frozenset(tuple(r["title"].split()) for r in rows if r["kind"] == "always")
+    return always, frozenset(r["title"] for r in rows if r["kind"] == "leading")
+
+
+@cache
+def _wade_giles() -> dict[str, str]:
+    return {r["pinyin"]: r["wade_giles"] for r in _table("wade_giles.csv")}
+
+
+@cache
+def _han_surnames() -> dict[str, tuple[str, list[str]]]:
+    surnames: dict[str, tuple[str, list[str]]] = {}
+    for row in _table("han_surnames.csv"):
+        entry = (row["pinyin"], _alts(row["dialect_spellings"]))
+        surnames[row["simplified"]] = surnames.get(row["simplified"], entry)
+        surnames[row["traditional"]] = surnames.get(row["traditional"], entry)
+    return surnames
+
+
+@cache
+def _korean_surnames() -> dict[str, list[str]]:
+    return {r["hangul"]: _alts(r["romanisations"]) for r in _table("korean_surnames.csv")}
+
+
+@cache
+def _cyrillic() -> dict[str, tuple[str, str]]:
+    return {r["letter"]: (r["icao"], r["popular"]) for r in _table("cyrillic.csv")}
+
+
+# --- scripts ----------------------------------------------------------------------------------
+
+_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0x0041, 0x024F, Script.LATIN),
+    (0x1E00, 0x1EFF, Script.LATIN),
+    (0x0400, 0x052F, Script.CYRILLIC),
+    (0x0600, 0x06FF, Script.ARABIC),
+    (0x0750, 0x077F, Script.ARABIC),
+    (0xFB50, 0xFEFF, Script.ARABIC),
+    (0x0900, 0x097F, Script.DEVANAGARI),
+    (0x0E00, 0x0E7F, Script.THAI),
+    (0x1000, 0x109F, Script.MYANMAR),
+    (0x1100, 0x11FF, Script.HANGUL),
+    (0x3130, 0x318F, Script.HANGUL),
+    (0xAC00, 0xD7AF, Script.HANGUL),
+    (0x3040, 0x30FF, "KANA"),
+    (0x31F0, 0x31FF, "KANA"),
+    (0xFF66, 0xFF9F, "KANA"),
+    (0x3400, 0x4DBF, Script.HAN),
+    (0x4E00, 0x9FFF, Script.HAN),
+    (0xF900, 0xFAFF, Script.HAN),
+    (0x20000, 0x2FFFF, Script.HAN),
+)
+
+
+def _char_script(char: str) -> str:
+    point = ord(char)
+    for low, high, script in _RANGES:
+        if low <= point <= high:
+            return script
+    return Script.OTHER
+
+
+def detect_script(name: str) -> Script:
+    """The script most of the name's letters are written in (kana anywhere makes it Japanese)."""
+    counts: dict[str, int] = {}
+    for char in name:
+        if char.isalpha() or unicodedata.category(char) in ("Mn", "Mc"):
+            script = _char_script(char)
+            counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return Script.OTHER
+    if "KANA" in counts:
+        return Script.JAPANESE
+    dominant = Script(max(counts, key=lambda s: counts[s]))
+    if dominant is Script.HAN and _japanese_split(_han_chars(name))[0]:
+        return Script.JAPANESE
+    return dominant
+
+
+# --- Latin ------------------------------------------------------------------------------------
+
+_NON_LETTERS = re.compile(r"[^A-Z]+")
+_GUARDIAN = re.compile(r"(?<![A-Z])(?:A/L|A/P|S/O|D/O|B/O)(?![A-Z])")
+_ABD = frozenset({"ABD", "ABDUL", "ABDEL", "ABDOUL", "ABDU", "ABDOL", "ABDAL"})
+_ABD_JOINED = re.compile(r"^(?:ABD[UOE]?L|ABDU([TDRZSNL])(?=\1))(?!L?AH?$)([A-Z]{3,})$")
+_ARTICLES = frozenset({"AL", "EL", "UL"})
+_SUN_LETTERS = frozenset("TDRZSNL")
+_PATRONYMIC = frozenset({"BIN", "BINTI", "IBN", "BINT", "BT", "BTE", "BINTE"})
+
+
+@lru_cache(maxsize=16384)
+def _ascii_upper(text: str) -> str:
+    """Upper-case ASCII: diacritics stripped (NGUYỄN -> NGUYEN, Đ -> D), the rest by anyascii."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return (bare if bare.isascii() else anyascii(bare)).upper()
+
+
+def _split(text: str) -> Parts:
+    return tuple(p for p in _NON_LETTERS.split(text) if p)
+
+
+def _latin_bases(name: str) -> list[Parts]:
+    """The parts as written; also hyphenated parts joined and ``SURNAME, GIVEN`` reversed."""
+    text = _GUARDIAN.sub(" ", _ascii_upper(name).replace("'", "").replace("`", ""))
+    orders = [text]
+    if text.count(",") == 1:
+        surname, given = text.split(",")
+        orders.append(f"{given} {surname}")
+    bases = []
+    for order in orders:
+        bases.append(_split(order))
+        if re.search(r"[A-Z]-[A-Z]", order):
+            bases.append(_split(order.replace("-", "")))
+    return bases
+
+
+def _without_titles(parts: Parts) -> list[Parts]:
+    always, leading = _titles()
+    kept: list[str] = []
+    i = 0
+    while i < len(parts):
+        for size in (3, 2, 1):
+            if tuple(parts[i : i + size]) in always and len(parts) > size:
+                i += size
+                break
+        else:
+            kept.append(parts[i])
+            i += 1
+    stripped = tuple(kept) or parts
+    if len(stripped) > 2 and stripped[0] in leading:
+        return [stripped, stripped[1:]]
+    return [stripped]
+
+
+def _abd_forms(parts: Parts) -> list[Parts]:
+    """ABDUL RAHMAN, ABDULRAHMAN and ABDURRAHMAN (and ABD AL RAHMAN, ABDEL RAHMAN) meet."""
+    for i, part in enumerate(parts):
+        core, end = None, i + 1
+        if part in _ABD and i + 1 < len(parts):
+            core, end = parts[i + 1], i + 2
+            if core in _ARTICLES and i + 2 < len(parts):
+                core, end = parts[i + 2], i + 3
+        elif match := _ABD_JOINED.match(part):
+            core = match.group(2) if not match.group(1) else match.group(1) + match.group(2)
+            core = core[1:] if match.group(1) else core
+        if core and core not in ("LAH", "LLAH", "ALLAH"):
+            head, tail = parts[:i], parts[end:]
+            forms = [(*head, "ABDUL", core, *tail), (*head, "ABDUL" + core, *tail)]
+            if core[0] in _SUN_LETTERS:
+                forms.append((*head, "ABDU" + core[0] + core, *tail))
+            return [parts, *forms]
+    return [parts]
+
+
+def _article_forms(parts: Parts) -> list[Parts]:
+    """AL-RASHID also as ALRASHID and RASHID."""
+    at = [i for i, p in enumerate(parts[:-1]) if p in _ARTICLES and i + 1 < len(parts)]
+    if not at:
+        return [parts]
+    joined, dropped, skip = [], [], False
+    for i, part in enumerate(parts):
+        if skip:
+            skip = False
+        elif i in at:
+            joined.append("AL" + parts[i + 1])
+            skip = True
+            dropped.append(parts[i + 1])
+        else:
+            joined.append(part)
+            dropped.append(part)
+    return [parts, tuple(joined), tuple(dropped)]
+
+
+def _patronymic_forms(parts: Parts) -> list[Parts]:
+    """MOHD ALI BIN ABU BAKAR also as MOHD ALI ABU BAKAR (and B. read as BIN in the middle)."""
+    inner = range(1, len(parts) - 1)
+    drop = {i for i in inner if parts[i] in _PATRONYMIC or (parts[i] == "B" and len(parts) > 3)}
+    if not drop:
+        return [parts]
+    return [parts, tuple(p for i, p in enumerate(parts) if i not in drop)]
+
+
+@cache
+def _pinyin_syllables() -> frozenset[str]:
+    return frozenset(_wade_giles())
+
+
+@lru_cache(maxsize=16384)
+def _pinyin_split(word: str) -> Parts | None:
+    """The fewest pinyin syllables spelling ``word``; a vowel-initial one only first (XI'AN)."""
+    syllables = _pinyin_syllables()
+    best: list[Parts | None] = [()] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(max(0, end - 6), end):
+            head, piece = best[start], word[start:end]
+            if head is None or piece not in syllables or (start and piece[0] in "AEIOU"):
+                continue
+            current = best[end]
+            if current is None or len(head) + 1 < len(current):
+                best[end] = (*head, piece)
+    return best[len(word)]
+
+
+def _wade_giles_form(parts: Parts) -> Parts | None:
+    """ZHANG XIAOMING -> CHANG HSIAOMING, when every part is made of pinyin syllables."""
+    table, out = _wade_giles(), []
+    for part in parts:
+        syllables = _pinyin_split(part)
+        if syllables is None or len(syllables) > 3:
+            return None
+        out.append("".join(table[s] for s in syllables))
+    return tuple(out) if tuple(out) != parts else None
+
+
+def _expand(bases: Iterable[Parts], *, wade_giles: bool) -> tuple[Parts, ...]:
+    """Titles, particles and (for Latin input) Wade-Giles applied to every base form."""
+    steps: list[Callable[[Parts], list[Parts]]] = [
+        _without_titles,
+        _abd_forms,
+        _article_forms,
+        _patronymic_forms,
+    ]
+    forms: list[Parts] = [b for b in bases if b]
+    for step in steps:
+        forms = list(dict.fromkeys(f for base in forms for f in step(base)))[: MAX_VARIANTS * 2]
+    if wade_giles and 1 < len(forms[0] if forms else ()) <= 4:
+        forms += [wg for f in forms[:4] if (wg := _wade_giles_form(f))]
+    return tuple(dict.fromkeys(f for f in forms if f))[:MAX_VARIANTS]
+
+
+# --- Han --------------------------------------------------------------------------------------
+
+
+def _han_chars(name: str) -> str:
+    return "".join(c for c in name if _char_script(c) == Script.HAN)
+
+
+def _pinyin(chars: str) -> list[str]:
+    return [s.upper().replace("V", "YU") for s in lazy_pinyin(chars) if s.isascii()]
+
+
+def _han_bases(name: str) -> list[Parts]:
+    """Pinyin (surname, given joined then split), Wade-Giles, then the dialect surname spellings."""
+    chars = _han_chars(name)
+    if not chars:
+        return []
+    table, wg = _han_surnames(), _wade_giles()
+    size = 2 if len(chars) > 2 and chars[:2] in table else 1
+    surname, given = chars[:size], _pinyin(chars[size:])
+    pinyin_surname, dialects = table.get(surname, ("".join(_pinyin(surname)), []))
+    given_forms = [("".join(given),), tuple(given)] if given else [()]
+    if len(given) == 1:
+        given_forms = given_forms[:1]
+    wg_given = [
+        tuple("".join(wg.get(s, s) for s in _pinyin_split(g) or (g,)) for g in f)
+        for f in given_forms
+    ]
+    wg_surname = "".join(wg.get(s, s) for s in _pinyin_split(pinyin_surname) or (pinyin_surname,))
+    forms = [(pinyin_surname, *g) for g in given_forms] + [(wg_surname, *g) for g in wg_given]
+    forms += [(*d.split(), *g) for d in dialects for g in given_forms]
+    return forms
+
+
+# --- Hangul -----------------------------------------------------------------------------------
+
+# fmt: off
+_KO_INITIALS = ("G", "KK", "N", "D", "TT", "R", "M", "B", "PP", "S", "SS", "", "J", "JJ", "CH", "K",
+                "T", "P", "H")
+_KO_VOWELS = ("A", "AE", "YA", "YAE", "EO", "E", "YEO", "YE", "O", "WA", "WAE", "OE", "YO", "U",
+              "WO", "WE", "WI", "YU", "EU", "UI", "I")
+_KO_FINALS = ("", "K", "K", "K", "N", "N", "N", "T", "L", "K", "M", "L", "L", "L", "P", "L", "M",
+              "P", "P", "T", "T", "NG", "T", "T", "K", "T", "P", "T")
+# fmt: on
+_KO_SOFT = {"G": "K", "D": "T", "B": "P", "J": "CH"}
+
+
+def _hangul_rr(syllable: str) -> str:
+    """Revised Romanization of one syllable (no sound changes across syllables, as in names)."""
+    index = ord(syllable) - 0xAC00
+    if not 0 <= index < 11172:
+        return _ascii_upper(syllable)
+    initial, vowel, final = index // 588, (index % 588) // 28, index % 28
+    return _KO_INITIALS[initial] + _KO_VOWELS[vowel] + _KO_FINALS[final]
+
+
+@lru_cache(maxsize=4096)
+def _hangul_syllable_forms(syllable: str) -> Parts:
+    """RR, then passport spellings: EO as U/O, EU as U, U as OO, K/T/P/CH for G/D/B/J."""
+    rr = _hangul_rr(syllable)
+    forms = [rr]
+    for old, new in (("EO", "U"), ("YEONG", "YOUNG"), ("EO", "O"), ("EU", "U")):
+        if old in rr:
+            forms.append(rr.replace(old, new, 1))
+    if re.search(r"(?<![EO])U", rr):
+        forms.append(re.sub(r"(?<![EO])U", "OO", rr, count=1))
+    if rr.startswith("S") and rr[1:2] in ("I", "Y"):
+        forms.append("SH" + rr[1:])
+    if rr[0] in _KO_SOFT and rr[:2] not in ("JJ", "GG", "DD", "BB"):
+        forms += [_KO_SOFT[rr[0]] + f[1:] for f in forms[:2]]
+    return tuple(dict.fromkeys(forms))
+
+
+def _hangul_bases(name: str) -> list[Parts]:
+    words = [w for w in re.split(r"[\s\-·.]+", name) if w]
+    syllables = "".join(words)
+    if not syllables:
+        return []
+    table = _korean_surnames()
+    if len(words) > 1 and len(words[0]) <= 2:
+        surname, given = words[0], list(syllables[len(words[0]) :])
+    else:
+        size = 2 if len(syllables) > 2 and syllables[:2] in table else 1
+        surname, given = syllables[:size], list(syllables[size:])
+    spellings = table.get(surname) or ["".join(_hangul_rr(s) for s in surname)]
+    options = [_hangul_syllable_forms(s) for s in given]
+    primary = tuple(o[0] for o in options)
+    given_forms = [primary]
+    for rank in range(1, max((len(o) for o in options), default=1)):
+        given_forms += [
+            (*primary[:i], o[rank], *primary[i + 1 :])
+            for i, o in enumerate(options)
+            if rank < len(o)
+        ]
+    forms: list[Parts] = []
+    for spelling in spellings:
+        forms += _joined_and_split(spelling, primary)
+    for g in given_forms[1:]:
+        forms += _joined_and_split(spellings[0], g)
+    return forms
+
+
+def _joined_and_split(surname: str, given: Parts) -> list[Parts]:
+    if len(given) < 2:
+        return [(*surname.split(), *given)]
+    return [(*surname.split(), "".join(given)), (*surname.split(), *given)]
+
+
+# --- Cyrillic ---------------------------------------------------------------------------------
+
+_CYRILLIC_VOWELS = frozenset("АЕЁИОУЫЭЮЯІЇЄЬЪ")
+
+
+@lru_cache(maxsize=8192)
+def _cyrillic_word_forms(word: str, ukrainian: bool) -> Parts:
+    """ICAO 9303 first (IURII), then the older passport spellings (YURIY, YURY, YURI), KS as X."""
+    table, icao, popular = _cyrillic(), [], []
+    for i, char in enumerate(word):
+        latin = table.get(char)
+        if latin is None:
+            icao.append(_ascii_upper(char))
+            popular.append(icao[-1])
+            continue
+        icao.append(latin[0])
+        soft_start = i == 0 or word[i - 1] in _CYRILLIC_VOWELS
+        popular.append("YE" if char == "\u0415" and soft_start else latin[1])
+    first, second = "".join(icao), "".join(popular)
+    forms = [first, second]
+    if word.endswith(("ИЙ", "ЫЙ")):
+        stem = second[:-2]
+        forms += [stem + "Y", stem + "I", stem + "II"]
+    if "KS" in second:
+        forms.append(second.replace("KS", "X"))
+    if ukrainian and "G" in first:
+        forms.append(first.replace("G", "H"))
+    if "E" in second and "Ё" in word:
+        forms.append(second.replace("YO", "E"))
+    return tuple(dict.fromkeys(_NON_LETTERS.sub("", f) for f in forms if f))
+
+
+def _cyrillic_bases(name: str) -> list[Parts]:
+    words = [w for w in re.split(r"[^\w]+", name.upper()) if w]
+    ukrainian = any(c in "ІЇЄҐ" for c in name.upper())
+    options = [_cyrillic_word_forms(w, ukrainian) for w in words]
+    depth = max((len(o) for o in options), default=0)
+    return [tuple(o[min(k, len(o) - 1)] for o in options) for k in range(depth)]
+
+
+# --- the other scripts ------------------------------------------------------------------------
+
+
+def _fallback_bases(name: str) -> list[Parts]:
+    return _latin_bases(name)
+
+
+def _japanese_split(chars: str) -> tuple[str, str]:
+    return "", chars
+
+
+_BASES: dict[Script, Callable[[str], list[Parts]]] = {
+    Script.HAN: _han_bases,
+    Script.HANGUL: _hangul_bases,
+    Script.CYRILLIC: _cyrillic_bases,
+}
+
+
+# --- the public functions ---------------------------------------------------------------------
+
+
+def name_forms(name: str) -> NameForms:
+    """Every comparable form of a name in any script; the first is the passport-style one."""
+    return _name_forms(unicodedata.normalize("NFC", name.strip()))
+
+
+@lru_cache(maxsize=65536)
+def _name_forms(name: str) -> NameForms:
+    script = detect_script(name)
+    bases = _BASES.get(script, _fallback_bases)(name) or _latin_bases(name)
+    latinish = script in (Script.LATIN, Script.OTHER)
+    return NameForms(name, script, _expand(bases, wade_giles=latinish))
+
+
+@lru_cache(maxsize=65536)
+def canonical_token(token: str) -> str:
+    """The equivalence class of one Latin name part: MOHD and MUHAMMAD -> MUHAMMAD, TAN -> CHEN.
+
+    The classes (``data/token_classes.csv``) are real equivalences of one name or one surname
+    character only; a spelling shared by two surnames (WONG: 黄 and 王) sits in one class.
+    """
+    token = token.upper()
+    return _token_classes().get(token, token)
+
+
+_PHONETIC_REWRITES = (
+    ("SHCH", "S"),
+    ("TCH", "CH"),
+    ("SCH", "S"),
+    ("DZH", "J"),
+    ("DJ", "J"),
+    ("TJ", "CH"),
+    ("OE", "U"),
+    ("PH", "F"),
+    ("KH", "H"),
+    ("GH", "G"),
+    ("TH", "T"),
+    ("DH", "D"),
+    ("SH", "S"),
+    ("CK", "K"),
+    ("Q", "K"),
+    ("X", "KS"),
+    ("W", "V"),
+    ("EE", "I"),
+    ("OO", "U"),
+    ("OU", "U"),
+)
+_FIRST_VOWELS = str.maketrans("OY", "UI")
+_LATER_VOWELS = str.maketrans("EOY", "AUI")
+_VOWEL_RUN = re.compile(r"[AEIOUY]+")
+
+
+@lru_cache(maxsize=65536)
+def phonetic_key(token: str) -> str:
+    """A key equal for the usual transliteration variants of one name part.
+
+    The algorithm, on the part's letters A-Z:
+
+    1. J after a vowel and not before one is a Y (YURIJ); letter pairs that spell one sound
+       become one letter (SHCH/SCH/SH -> S, KH -> H, PH -> F, TH -> T, DH -> D, GH -> G,
+       DJ/DZH -> J, TJ -> CH, Q -> K, X -> KS, W -> V, EE -> I, OO/OU/OE -> U: the old
+       Indonesian spelling SOEKARNO); an initial YE or IE
+       before a consonant is E (YEVGENIY).
+    2. Vowel runs are reduced to classes: Y is I, O is U everywhere; E is A after the first
+       run (MOHAMMED/MUHAMMAD, SERGEY/SERGEI) but kept in the first, so WEI, WEN and WAN differ.
+    3. H after a vowel and not before one goes (SATOH/SATO, OHNO/ONO, ABDULLAH/ABDULLA); a vowel
+       between a consonant and a final R goes (ALEXANDER/ALEKSANDR, PETER/PETR).
+    4. Doubled letters collapse (IURII/YURI, MOHAMMED/MOHAMED).
+
+    Consonant skeletons are kept, so JUN and JAE, WEI and WEN, MAHMOUD and MOHAMMED differ.
+    """
+    text = _NON_LETTERS.sub("", token.upper())
+    text = re.sub(r"(?<=[AEIOUY])J(?![AEIOU])", "Y", text)
+    for old, new in _PHONETIC_REWRITES:
+        text = text.replace(old, new)
+    text = re.sub(r"^[YI]E(?=[^AEIOUY])", "E", text)
+    text = re.sub(r"(.)\1+", r"\1", text)
+    runs = iter(range(len(text)))
+    text = _VOWEL_RUN.sub(
+        lambda m: m.group().translate(_FIRST_VOWELS if next(runs) == 0 else _LATER_VOWELS), text
+    )
+    text = re.sub(r"(?<=[AEIU])H(?![AEIU])", "", text)
+    text = re.sub(r"(?<=[^AEIU])[AEIU]R$", "R", text)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
+def _key(text: str) -> int:
+    digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+@lru_cache(maxsize=65536)
+def _block_part(part: str) -> str:
+    return phonetic_key(canonical_token(part))
+
+
+@lru_cache(maxsize=65536)
+def _variant_keys(parts: Parts) -> frozenset[int]:
+    keys: set[str] = set()
+    codes = [_block_part(p) for p in parts]
+    full = [c for p, c in zip(parts, codes, strict=True) if len(p) > 1]
+    if len(full) == 1:
+        keys.add(f"S|{full[0]}")
+    keys.update(f"P|{a}|{b}" for a, b in combinations(sorted(set(full)), 2))
+    for i, (pa, a) in enumerate(zip(parts, codes, strict=True)):
+        for j, pb in enumerate(parts):
+            if i != j and len(pa) > 1 and (len(pb) == 1 or len(pa) >= 6):
+                keys.add(f"I|{a}|{pb[0]}")
+    for i in range(len(parts) - 1):
+        if len(parts) > 2 and len(parts[i]) > 1 and len(parts[i + 1]) > 1:
+            joined = _block_part(parts[i] + parts[i + 1])
+            others = {
+                c
+                for k, (p, c) in enumerate(zip(parts, codes, strict=True))
+                if k not in (i, i + 1) and len(p) > 1
+            }
+            keys.update(f"P|{min(joined, o)}|{max(joined, o)}" for o in others)
+    keys.add("J|" + phonetic_key("".join(canonical_token(p) for p in parts)))
+    return frozenset(_key(k) for k in keys)
+
+
+def blocking_keys(variants: Iterable[Sequence[str]]) -> set[int]:
+    """Signed 64-bit keys such that two names that should match share at least one.
+
+    Per variant: the sorted pair of phonetic keys of every two parts (``P|``, also with two
+    neighbours joined), a part with another's initial (``I|``, for initials and long parts),
+    a lone part (``S|``) and the whole name run together (``J|``: XIAOMING / XIAO MING).
+    """
+    keys: set[int] = set()
+    for parts in variants:
+        keys |= _variant_keys(tuple(parts))
+    return keys

@@ -1,0 +1,365 @@
+"""Name normalisation across scripts: the forms officers meet for one name, and no more."""
+
+import re
+import timeit
+
+import pytest
+
+from timpora.matching.normalise import (
+    MAX_VARIANTS,
+    NameForms,
+    Script,
+    blocking_keys,
+    canonical_token,
+    detect_script,
+    name_forms,
+    phonetic_key,
+)
+
+
+def forms(name: str) -> list[str]:
+    return [" ".join(parts) for parts in name_forms(name).variants]
+
+
+def share_a_form(a: str, b: str) -> bool:
+    return bool(set(forms(a)) & set(forms(b)))
+
+
+def keys(name: str) -> set[int]:
+    return blocking_keys(name_forms(name).variants)
+
+
+# --- the shape of the result ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Nguyễn Văn Nam", "张伟", "김민준", "Юрий Гагарин", "ABDUL RAHMAN BIN AHMAD", "陳小明"],
+)
+def test_it_returns_upper_ascii_parts_without_duplicates(name: str) -> None:
+    result = name_forms(name)
+    assert isinstance(result, NameForms)
+    assert result.original == name
+    assert 1 <= len(result.variants) <= MAX_VARIANTS
+    assert len(set(result.variants)) == len(result.variants)
+    for parts in result.variants:
+        assert parts
+        assert all(re.fullmatch(r"[A-Z]+", part) for part in parts)
+
+
+@pytest.mark.parametrize(
+    ("name", "script"),
+    [
+        ("ZHANG WEI", Script.LATIN),
+        ("Nguyễn Văn Nam", Script.LATIN),
+        ("张伟", Script.HAN),
+        ("陳小明", Script.HAN),
+        ("김민준", Script.HANGUL),
+        ("Юрий Гагарин", Script.CYRILLIC),
+        ("محمد علي", Script.ARABIC),
+        ("राम शर्मा", Script.DEVANAGARI),
+        ("สมชาย ใจดี", Script.THAI),
+        ("အောင်ဆန်း", Script.MYANMAR),
+        ("さとう ひろし", Script.JAPANESE),
+        ("Γιώργος", Script.OTHER),
+        ("", Script.OTHER),
+    ],
+)
+def test_it_detects_the_dominant_script(name: str, script: Script) -> None:
+    assert detect_script(name) == script
+
+
+# --- Latin ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "primary", "also"),
+    [
+        ("Nguyễn Văn Nam", "NGUYEN VAN NAM", []),
+        ("Đặng Thị Hoa", "DANG THI HOA", []),
+        ("BAK JI-SEONG", "BAK JI SEONG", ["BAK JISEONG"]),
+        ("Mr. R. K. Sharma", "R K SHARMA", []),
+        ("Dr Siti Aisyah", "SITI AISYAH", []),
+        ("Tan Sri Dato' Muhyiddin Yassin", "MUHYIDDIN YASSIN", []),
+        ("GAGARIN, YURI", "GAGARIN YURI", ["YURI GAGARIN"]),
+        ("O'Brien Sean", "OBRIEN SEAN", []),
+        ("AL-RASHID KHALID", "AL RASHID KHALID", ["ALRASHID KHALID", "RASHID KHALID"]),
+        ("Mohd Ali bin Abu Bakar", "MOHD ALI BIN ABU BAKAR", ["MOHD ALI ABU BAKAR"]),
+        ("SITI BT OSMAN", "SITI BT OSMAN", ["SITI OSMAN"]),
+        ("MUTHU A/L RAMASAMY", "MUTHU RAMASAMY", []),
+        ("ABDUL RAHMAN WAHID", "ABDUL RAHMAN WAHID", ["ABDULRAHMAN WAHID", "ABDURRAHMAN WAHID"]),
+        ("ABDURRAHMAN WAHID", "ABDURRAHMAN WAHID", ["ABDUL RAHMAN WAHID", "ABDULRAHMAN WAHID"]),
+        ("ABD AL AZIZ SAUD", "ABD AL AZIZ SAUD", ["ABDUL AZIZ SAUD", "ABDULAZIZ SAUD"]),
+        ("H. Muhammad Yusuf Kalla", "H MUHAMMAD YUSUF KALLA", ["MUHAMMAD YUSUF KALLA"]),
+        ("U Aung San", "U AUNG SAN", ["AUNG SAN"]),
+        ("ZHANG XIAOMING", "ZHANG XIAOMING", ["CHANG HSIAOMING"]),
+        ("ZHANG WEI", "ZHANG WEI", ["CHANG WEI"]),
+    ],
+)
+def test_it_normalises_latin_names(name: str, primary: str, also: list[str]) -> None:
+    result = forms(name)
+    assert result[0] == primary
+    assert set(also) <= set(result)
+
+
+@pytest.mark.parametrize(
+    ("name", "absent"),
+    [
+        ("Tan Wei Ming", "WEI MING"),  # TAN is a surname; only TAN SRI is a title
+        ("NGUYEN ANH TUAN", "ANH TUAN"),
+        ("ALBERT EINSTEIN", "BERT EINSTEIN"),
+        ("ABDULLAH BADAWI", "ABDUL LAH BADAWI"),
+        ("MARIA DIANA", "MARIA TIENA"),  # not pinyin, so no Wade-Giles form
+    ],
+)
+def test_it_leaves_what_is_not_a_title_or_particle(name: str, absent: str) -> None:
+    assert absent not in forms(name)
+
+
+# --- Han --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "primary", "also"),
+    [
+        ("张伟", "ZHANG WEI", ["CHANG WEI", "CHEUNG WEI", "TEO WEI"]),
+        ("張偉", "ZHANG WEI", ["CHANG WEI"]),
+        ("陈小明", "CHEN XIAOMING", ["CHEN XIAO MING", "TAN XIAOMING", "CHAN XIAO MING"]),
+        ("陳小明", "CHEN XIAOMING", ["CHEN HSIAOMING", "CHEN HSIAO MING"]),
+        ("李娜", "LI NA", ["LEE NA"]),
+        ("黄志强", "HUANG ZHIQIANG", ["WONG ZHIQIANG", "NG ZHIQIANG", "HUANG CHIHCHIANG"]),
+        ("林俊杰", "LIN JUNJIE", ["LIM JUNJIE", "LAM JUN JIE"]),
+        ("欧阳娜娜", "OUYANG NANA", ["OUYANG NA NA", "AU YEUNG NANA", "AUYEUNG NANA"]),
+        ("司马光", "SIMA GUANG", ["SZETO GUANG"] and ["SZEMA GUANG"]),
+        ("吕小红", "LYU XIAOHONG", []),
+        ("郑和", "ZHENG HE", ["TAY HE", "CHENG HO"]),
+    ],
+)
+def test_it_romanises_chinese_names(name: str, primary: str, also: list[str]) -> None:
+    result = forms(name)
+    assert result[0] == primary
+    assert set(also) <= set(result)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("李伟", "李文"),  # LI WEI / LI WEN
+        ("张伟", "张文"),  # ZHANG WEI / ZHANG WEN
+        ("陈明", "程明"),  # CHEN / CHENG
+        ("ZHANG WEI", "ZHANG WEN"),
+        ("LI WEI", "LI WEN"),
+    ],
+)
+def test_it_keeps_different_chinese_names_apart(a: str, b: str) -> None:
+    assert not share_a_form(a, b)
+
+
+def test_it_meets_a_pinyin_passport_name_from_the_characters() -> None:
+    assert share_a_form("张伟", "ZHANG WEI")
+    assert share_a_form("陈小明", "TAN XIAOMING")
+    assert share_a_form("张伟", "CHANG WEI")  # Taiwan passport
+
+
+# --- Hangul -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "primary", "also"),
+    [
+        ("김민준", "KIM MINJUN", ["KIM MIN JUN", "GIM MINJUN", "KIM MINJOON"]),
+        ("이지성", "LEE JISEONG", ["YI JISEONG", "RHEE JI SEONG", "LEE JISUNG"]),
+        ("박지성", "PARK JISEONG", ["BAK JI SEONG", "PAK JISEONG"]),
+        ("최은영", "CHOI EUNYEONG", ["CHOE EUNYEONG", "CHOI EUN YOUNG"]),
+        ("정현우", "JUNG HYEONU", ["JEONG HYEONU", "CHUNG HYEON U", "JUNG HYUNU"]),
+        ("남궁민", "NAMGOONG MIN", ["NAMKUNG MIN"]),
+        ("홍 길동", "HONG GILDONG", ["HONG GIL DONG", "HONG KILDONG"]),
+    ],
+)
+def test_it_romanises_korean_names(name: str, primary: str, also: list[str]) -> None:
+    result = forms(name)
+    assert result[0] == primary
+    assert set(also) <= set(result)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("김민준", "김민재"),  # KIM MIN JUN / KIM MIN JAE
+        ("KIM MIN JUN", "KIM MIN JAE"),
+        ("박서준", "박서진"),
+        ("이민호", "이민우"),
+    ],
+)
+def test_it_keeps_different_korean_names_apart(a: str, b: str) -> None:
+    assert not share_a_form(a, b)
+
+
+def test_it_meets_korean_passport_spellings_from_hangul() -> None:
+    assert share_a_form("박지성", "PARK JI-SUNG")
+    assert share_a_form("김민준", "KIM MIN JOON")
+    assert share_a_form("이지성", "RHEE JI SEONG")
+
+
+# --- Cyrillic ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "primary", "also"),
+    [
+        ("Юрий Гагарин", "IURII GAGARIN", ["YURIY GAGARIN", "YURI GAGARIN", "YURY GAGARIN"]),
+        ("Александр Пушкин", "ALEKSANDR PUSHKIN", ["ALEXANDR PUSHKIN"]),
+        ("Сергей Иванов", "SERGEI IVANOV", ["SERGEY IVANOV"]),
+        ("Наталья Ильина", "NATALIA ILINA", ["NATALYA ILINA"]),
+        ("Евгений Лебедев", "EVGENII LEBEDEV", ["YEVGENIY LEBEDEV"]),
+        ("Фёдор Щукин", "FEDOR SHCHUKIN", ["FYODOR SHCHUKIN"]),
+        ("Ігор Гончаренко", "IGOR GONCHARENKO", ["IHOR HONCHARENKO"]),
+        ("Яна Цой", "IANA TSOI", ["YANA TSOY"]),
+        ("Сергей Сергеевич Ильин", "SERGEI SERGEEVICH ILIN", ["SERGEY SERGEYEVICH ILIN"]),
+    ],
+)
+def test_it_transliterates_cyrillic_icao_first(name: str, primary: str, also: list[str]) -> None:
+    result = forms(name)
+    assert result[0] == primary
+    assert set(also) <= set(result)
+
+
+def test_it_keeps_different_russian_names_apart() -> None:
+    assert not share_a_form("Юрий Иванов", "Юлий Иванов")
+    assert not share_a_form("Иван Петров", "Иван Петрова")
+
+
+# --- canonical tokens and phonetic keys -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["MOHD", "MOHAMMED", "MOHAMAD", "MUHAMMAD", "MOHAMMAD", "MUHAMAD"],
+        ["CHEN", "TAN", "CHAN"],
+        ["LI", "LEE", "YI", "RHEE", "RI"],
+        ["HUANG", "WONG", "OOI", "WEE"],
+        ["LIN", "LIM", "LAM"],
+        ["KIM", "GIM"],
+        ["PARK", "BAK", "PAK"],
+        ["CHOI", "CHOE"],
+        ["JUNG", "JEONG", "CHUNG"],
+        ["YURIY", "YURI", "IURII", "YURIJ"],
+        ["ABDUL", "ABD", "ABDEL", "ABDOUL"],
+        ["BIN", "IBN"],
+    ],
+)
+def test_it_puts_real_equivalences_in_one_class(tokens: list[str]) -> None:
+    assert len({canonical_token(t) for t in tokens}) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("CHANG", "ZHANG"),  # only through the Wade-Giles variant
+        ("TAN", "TANG"),
+        ("MUHAMMAD", "MAHMOUD"),
+        ("WANG", "HUANG"),
+        ("JUN", "JAE"),
+        ("LI", "LIN"),
+    ],
+)
+def test_it_keeps_different_tokens_in_different_classes(a: str, b: str) -> None:
+    assert canonical_token(a) != canonical_token(b)
+
+
+def test_it_returns_an_unknown_token_itself() -> None:
+    assert canonical_token("SUKARNO") == "SUKARNO"
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["YURIY", "IURII", "YURI", "YURIJ"],
+        ["MOHAMMED", "MUHAMMAD", "MOHAMAD", "MUHAMMED"],
+        ["ALEKSANDR", "ALEXANDER", "ALEKSANDER"],
+        ["SERGEY", "SERGEI"],
+        ["KHALID", "HALID"],
+        ["SATO", "SATOU", "SATOH"],
+        ["ONO", "OHNO", "OONO"],
+        ["YEVGENIY", "EVGENII", "EVGENY"],
+        ["SHARMA", "SARMA"],
+        ["SUNIL", "SUNEEL"],
+        ["VIJAY", "WIJAY"],
+        ["ABDULLAH", "ABDULLA"],
+        ["JOON", "JUN"],
+    ],
+)
+def test_it_gives_spelling_variants_one_phonetic_key(tokens: list[str]) -> None:
+    assert len({phonetic_key(t) for t in tokens}) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("WEI", "WEN"), ("JUN", "JAE"), ("MOHAMMED", "MAHMOUD"), ("LI", "LIN"), ("WEI", "WAN")],
+)
+def test_it_gives_different_names_different_phonetic_keys(a: str, b: str) -> None:
+    assert phonetic_key(a) != phonetic_key(b)
+
+
+# --- blocking keys ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ZHANG XIAOMING", "ZHANG XIAO MING"),
+        ("ZHANG XIAO MING", "XIAOMING ZHANG"),
+        ("陈小明", "TAN XIAOMING"),
+        ("张伟", "CHANG WEI"),
+        ("ABDULRAHMAN WAHID", "ABDUL RAHMAN WAHID"),
+        ("ABDURRAHMAN WAHID", "ABDEL RAHMAN WAHID"),
+        ("MOHD ALI BIN ABU BAKAR", "MUHAMMAD ALI ABU BAKAR"),
+        ("R. K. SHARMA", "RAJESH KUMAR SHARMA"),
+        ("Юрий Гагарин", "YURI GAGARIN"),
+        ("IURII GAGARIN", "YURIY GAGARIN"),
+        ("GAGARIN YURI", "YURI GAGARIN"),
+        ("박지성", "PARK JI-SUNG"),
+        ("KIM MINJUN", "KIM MIN JOON"),
+        ("ALEXANDER PUSHKIN", "ALEKSANDR PUSHKIN"),
+        ("SUKARNO", "SOEKARNO"),
+    ],
+)
+def test_it_gives_true_variants_a_shared_blocking_key(a: str, b: str) -> None:
+    assert keys(a) & keys(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ZHANG WEI", "LI NA"),
+        ("MOHAMMED ALI", "SITI AISYAH"),
+        ("KIM MIN JUN", "PARK JI SUNG"),
+        ("YURI GAGARIN", "IVAN PETROV"),
+        ("LI WEI", "LI WEN"),
+        ("ZHANG WEI MING", "ZHANG LI"),
+    ],
+)
+def test_it_gives_unrelated_names_no_shared_blocking_key(a: str, b: str) -> None:
+    assert not keys(a) & keys(b)
+
+
+def test_it_keys_a_multi_part_name_by_pairs_not_by_one_part() -> None:
+    assert not keys("ZHANG WEI") & keys("ZHANG LI")
+    assert not keys("MOHAMMED ALI") & keys("MOHAMMED HASSAN")
+
+
+def test_it_makes_stable_signed_64_bit_keys() -> None:
+    result = keys("ZHANG WEI")
+    assert all(-(2**63) <= k < 2**63 for k in result)
+    assert -6_000_000_000_000_000_000 < min(result) or max(result) > 0  # signed range used
+    assert keys("ZHANG WEI") == blocking_keys([("ZHANG", "WEI"), ("CHANG", "WEI")]) | keys(
+        "ZHANG WEI"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["RAJESH KUMAR SHARMA", "陈小明", "이지성", "Александр Сергеевич Пушкин"]
+)
+def test_it_keeps_the_number_of_blocking_keys_small(name: str) -> None:
+    assert len(keys(name)) <= 40
