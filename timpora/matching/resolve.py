@@ -30,12 +30,14 @@ import pyarrow as pa
 import splink
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
+from rapidfuzz.distance import JaroWinkler
 from splink import DuckDBAPI, Linker
 
-from timpora.lib.text import fold
 from timpora.matching.actions import ProposedPair, propose_pairs
 from timpora.matching.choices import ReviewOrigin
 from timpora.matching.models import PersonForms
+from timpora.matching.normalise import canonical_token, phonetic_key
+from timpora.matching.scoring import forms_of
 from timpora.matching.splink_model import (
     Training,
     completed,
@@ -59,21 +61,10 @@ Forms = tuple[tuple[str, ...], ...]
 # --- Comparable forms of a person's names ----------------------------------------------------
 
 
-def name_forms(full_name: str, name_original: str) -> Forms:
-    """Every comparable form of a person's names, the primary romanisation first."""
-    forms = (tuple(fold(full_name).split()), tuple(fold(name_original).split()))
-    return tuple(dict.fromkeys(form for form in forms if form))
-
-
-def canonical(token: str) -> str:
-    return token
-
-
-@lru_cache(maxsize=100_000)
-def phonetic(token: str) -> str:
-    import jellyfish
-
-    return jellyfish.metaphone(token) or token
+def name_forms_of(full_name: str, name_original: str) -> Forms:
+    """Every comparable form of a person's names, the passport-style one first (as the
+    matching index keeps them in ``PersonForms``)."""
+    return forms_of((full_name, name_original))
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,29 +81,48 @@ class NameColumns:
 @lru_cache(maxsize=200_000)
 def name_columns(forms: Forms) -> NameColumns | None:
     """The columns of a person's name forms (computed once per distinct name: names repeat)."""
-    canonical_forms = [tuple(canonical(t) for t in form) for form in forms if form]
+    canonical_forms = [tuple(canonical_token(t) for t in form) for form in forms if form]
     if not canonical_forms:
         return None
     primary = canonical_forms[0]
     keys = tuple(dict.fromkeys(" ".join(sorted(form)) for form in canonical_forms))
     tokens = tuple(sorted({token for form in canonical_forms for token in form}))
-    sounds = " ".join(sorted(phonetic(token) for token in primary))
+    sounds = " ".join(sorted(phonetic_key(token) for token in primary))
     return NameColumns(" ".join(primary), keys[0], keys, tokens, sounds)
 
 
 @lru_cache(maxsize=200_000)
 def part_columns(part: str) -> tuple[str, str] | None:
     """A name part (surname or given names) as a canonical key and a phonetic key."""
-    forms = name_forms(part, "")
+    forms = name_forms_of(part, "")
     if not forms:
         return None
-    words = [canonical(t) for t in forms[0]]
-    return " ".join(words), " ".join(phonetic(word) for word in words)
+    words = [canonical_token(t) for t in forms[0]]
+    return " ".join(words), " ".join(phonetic_key(word) for word in words)
+
+
+@lru_cache(maxsize=200_000)
+def given_part(name: str, surname: str) -> tuple[str, tuple[str, ...], str] | None:
+    """The words of a name other than the surname: sorted, as a list, and as sounds.
+
+    Where the surname is not among the name's words as written (a typo in one of the two), the
+    word most like it is taken for it.
+    """
+    words, surname_words = name.split(), surname.split()
+    if all(word in words for word in surname_words):
+        rest = [word for word in words if word not in surname_words]
+    else:
+        closest = max(words, key=lambda word: JaroWinkler.similarity(word, surname))
+        rest = [word for word in words if word != closest]
+    if not rest:
+        return None
+    rest.sort()
+    return " ".join(rest), tuple(rest), " ".join(sorted(phonetic_key(word) for word in rest))
 
 
 @lru_cache(maxsize=200_000)
 def _computed_forms(full_name: str, name_original: str) -> Forms:
-    return name_forms(full_name, name_original)
+    return name_forms_of(full_name, name_original)
 
 
 def _stored(forms: Any, names: Any, full_name: str, name_original: str) -> Forms | None:
@@ -141,6 +151,8 @@ PERSON_SCHEMA = pa.schema(
         ("surname", pa.string()),
         ("surname_phonetic", pa.string()),
         ("given", pa.string()),
+        ("given_tokens", pa.list_(pa.string())),
+        ("given_phonetic", pa.string()),
         ("date_of_birth", pa.string()),
         ("sex", pa.string()),
         ("nationality_id", pa.string()),
@@ -179,14 +191,14 @@ def read_registry(limit: int | None = None) -> Registry:
     columns: dict[str, list[Any]] = {name: [] for name in PERSON_SCHEMA.names}
     reused = 0
     for row in rows.iterator(chunk_size=CHUNK):
-        pk, full, original, surname, given, birth, sex, nationality, forms, forms_of = row
+        pk, full, original, surname, _given, birth, sex, nationality, forms, forms_of = row
         kept = _stored(forms, forms_of, full, original)
         reused += kept is not None
         names = name_columns(kept or _computed_forms(full, original))
         surname_key = part_columns(surname) if surname else None
         if surname_key is None and names is not None:
             surname_key = part_columns(names.name.split()[0])
-        given_key = part_columns(given) if given else None
+        rest = given_part(names.name, surname_key[0]) if names and surname_key else None
         columns["person_id"].append(pk)
         columns["full_name"].append(full)
         columns["name_original"].append(original or None)
@@ -197,7 +209,9 @@ def read_registry(limit: int | None = None) -> Registry:
         columns["phonetic"].append(names.phonetic if names else None)
         columns["surname"].append(surname_key[0] if surname_key else None)
         columns["surname_phonetic"].append(surname_key[1] if surname_key else None)
-        columns["given"].append(given_key[0] if given_key else None)
+        columns["given"].append(rest[0] if rest else None)
+        columns["given_tokens"].append(list(rest[1]) if rest else None)
+        columns["given_phonetic"].append(rest[2] if rest else None)
         columns["date_of_birth"].append(birth or None)
         columns["sex"].append(sex or None)
         columns["nationality_id"].append(nationality or None)
