@@ -149,8 +149,10 @@ def detect_script(name: str) -> Script:
     if "KANA" in counts:
         return Script.JAPANESE
     dominant = Script(max(counts, key=lambda s: counts[s]))
-    if dominant is Script.HAN and _japanese_split(_han_chars(name))[0]:
-        return Script.JAPANESE
+    if dominant is Script.HAN:
+        chars = _han_chars(name)
+        if 2 <= len(chars) <= 4 and len(_japanese_split(chars)[0]) >= 2:
+            return Script.JAPANESE
     return dominant
 
 
@@ -336,7 +338,7 @@ def _han_bases(name: str) -> list[Parts]:
     wg_surname = "".join(wg.get(s, s) for s in _pinyin_split(pinyin_surname) or (pinyin_surname,))
     forms = [(pinyin_surname, *g) for g in given_forms] + [(wg_surname, *g) for g in wg_given]
     forms += [(*d.split(), *g) for d in dialects for g in given_forms]
-    return forms
+    return forms + _japanese_forms(chars) if _japanese_split(chars)[0] else forms
 
 
 # --- Hangul -----------------------------------------------------------------------------------
@@ -419,7 +421,7 @@ _CYRILLIC_VOWELS = frozenset("АЕЁИОУЫЭЮЯІЇЄЬЪ")
 
 
 @lru_cache(maxsize=8192)
-def _cyrillic_word_forms(word: str, ukrainian: bool) -> Parts:
+def _cyrillic_word_forms(word: str) -> Parts:
     """ICAO 9303 first (IURII), then the older passport spellings (YURIY, YURY, YURI), KS as X."""
     table, icao, popular = _cyrillic(), [], []
     for i, char in enumerate(word):
@@ -438,8 +440,6 @@ def _cyrillic_word_forms(word: str, ukrainian: bool) -> Parts:
         forms += [stem + "Y", stem + "I", stem + "II"]
     if "KS" in second:
         forms.append(second.replace("KS", "X"))
-    if ukrainian and "G" in first:
-        forms.append(first.replace("G", "H"))
     if "E" in second and "Ё" in word:
         forms.append(second.replace("YO", "E"))
     return tuple(dict.fromkeys(_NON_LETTERS.sub("", f) for f in forms if f))
@@ -448,26 +448,311 @@ def _cyrillic_word_forms(word: str, ukrainian: bool) -> Parts:
 def _cyrillic_bases(name: str) -> list[Parts]:
     words = [w for w in re.split(r"[^\w]+", name.upper()) if w]
     ukrainian = any(c in "ІЇЄҐ" for c in name.upper())
-    options = [_cyrillic_word_forms(w, ukrainian) for w in words]
-    depth = max((len(o) for o in options), default=0)
-    return [tuple(o[min(k, len(o) - 1)] for o in options) for k in range(depth)]
+    options = [_cyrillic_word_forms(w) for w in words]
+    forms = _zip_forms(options)
+    if ukrainian:  # the national transliteration of Ukrainian passports writes Г as H
+        forms.insert(1, tuple(o[0].replace("G", "H") for o in options))
+    return forms
 
 
-# --- the other scripts ------------------------------------------------------------------------
+# --- Japanese ---------------------------------------------------------------------------------
 
 
-def _fallback_bases(name: str) -> list[Parts]:
-    return _latin_bases(name)
+@cache
+def _japanese_names() -> tuple[dict[str, list[str]], dict[str, list[str]], dict[str, str]]:
+    surnames = {r["kanji"]: _alts(r["readings"]) for r in _table("japanese_surnames.csv")}
+    given = {r["kanji"]: _alts(r["readings"]) for r in _table("japanese_given_names.csv")}
+    return surnames, given, {r["kana"]: r["romaji"] for r in _table("kana.csv")}
+
+
+def _is_kana(char: str) -> bool:
+    return _char_script(char) == "KANA"
+
+
+@lru_cache(maxsize=8192)
+def _kana_romaji(word: str) -> str:
+    """Hepburn with long vowels spelled out (SATOU, OONO, YUUKI): sokuon doubles, ー repeats."""
+    table, i, double = _japanese_names()[2], 0, False
+    out: list[str] = []
+    word = "".join(chr(ord(c) - 0x60) if 0x30A1 <= ord(c) <= 0x30F6 else c for c in word)
+    while i < len(word):
+        if word[i] in "っ":
+            double, i = True, i + 1
+            continue
+        if word[i] == "ー":
+            out.append(out[-1][-1] if out else "")
+            i += 1
+            continue
+        size = 2 if word[i : i + 2] in table else 1
+        piece, i = table.get(word[i : i + size], _ascii_upper(word[i : i + size])), i + size
+        if double and piece:
+            piece, double = ("T" if piece.startswith("CH") else piece[0]) + piece, False
+        out.append(piece)
+    return "".join(out)
+
+
+def _long_vowel_forms(raw: str) -> list[str]:
+    """Passport Hepburn first (SATO, ONO, YUKI, HOMMA), then SATOU/OONO and SATOH/OHNO."""
+    labial = re.sub(r"N(?=[BMP])", "M", raw)
+    passport = re.sub(r"O[OU](?![AEIOU])", "O", labial).replace("UU", "U")
+    with_h = re.sub(r"O[OU](?![AEIOU])", "OH", labial).replace("UU", "U")
+    return list(dict.fromkeys([passport, raw, with_h]))
 
 
 def _japanese_split(chars: str) -> tuple[str, str]:
+    """The longest known Japanese surname the characters start with, and the rest."""
+    surnames = _japanese_names()[0]
+    for size in (3, 2, 1):
+        if chars[:size] in surnames and len(chars) >= size:
+            return chars[:size], chars[size:]
     return "", chars
+
+
+def _japanese_readings(chunk: str, table: dict[str, list[str]]) -> list[str]:
+    if chunk and all(_is_kana(c) for c in chunk):
+        return _long_vowel_forms(_kana_romaji(chunk))
+    return table.get(chunk, [])
+
+
+def _japanese_forms(name: str) -> list[Parts]:
+    """Surname and given name by the tables or kana, in both orders (SATO HIROSHI, HIROSHI SATO)."""
+    surnames, given_names, _ = _japanese_names()
+    words = [w for w in re.split(r"[\s・\uff1d=]+", name) if w]
+    if len(words) == 2:
+        surname, given = words
+    elif len(words) == 1 and all(_is_kana(c) for c in words[0]):
+        surname, given = _kana_surname_split(words[0])
+    else:
+        surname, given = _japanese_split("".join(words))
+    s_readings = _japanese_readings(surname, surnames)
+    g_readings = _japanese_readings(given, given_names) if given else [""]
+    if not s_readings or not g_readings:
+        return []
+    pairs = [(s, g) for g in g_readings[:3] for s in s_readings[:3]]
+    return [tuple(p for p in pair if p) for pair in pairs] + [(g, s) for s, g in pairs if g]
+
+
+def _kana_surname_split(word: str) -> tuple[str, str]:
+    known = {r for readings in _japanese_names()[0].values() for r in readings}
+    for size in range(min(5, len(word) - 1), 0, -1):
+        if _long_vowel_forms(_kana_romaji(word[:size]))[0] in known:
+            return word[:size], word[size:]
+    return word, ""
+
+
+def _japanese_bases(name: str) -> list[Parts]:
+    kana = any(_is_kana(c) for c in name)
+    return _japanese_forms(name) + ([] if kana else _han_bases(name))
+
+
+# --- Arabic -----------------------------------------------------------------------------------
+
+_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+_ARABIC_ALEFS = str.maketrans("أإآٱ", "\u0627" * 4)
+
+
+@cache
+def _arabic_tables() -> tuple[dict[str, list[str]], dict[str, str]]:
+    names = {r["arabic"]: _alts(r["latin"]) for r in _table("arabic_names.csv")}
+    return names, {r["letter"]: r["latin"] for r in _table("arabic_letters.csv")}
+
+
+def _arabic_letters(word: str) -> str:
+    """ICAO consonants; alef, waw and ya between consonants as A, U, I; an A between bare ones."""
+    letters, out, bare = _arabic_tables()[1], [], False
+    for i, char in enumerate(word):
+        if char == "\u0627" or (char == "ع" and i == 0):
+            out.append("A")
+            bare = False
+        elif char in "وي" and i > 0 and bare:
+            out.append("U" if char == "و" else "I")
+            bare = False
+        else:
+            latin = letters.get(char, _ascii_upper(char))
+            if latin and bare:
+                out.append("A")
+            out.append(latin)
+            bare = bool(latin) and char not in "ةى"
+    return "".join(out)
+
+
+@lru_cache(maxsize=8192)
+def _arabic_word(word: str) -> tuple[str, ...]:
+    """The usual spellings of one word: the name table, AL- and ABD- prefixes, then letters."""
+    names = _arabic_tables()[0]
+    if word in names:
+        return tuple(names[word])
+    if word.startswith("عبد") and len(word) > 4:
+        rest = word[3:].removeprefix("ال")
+        return tuple(f"ABDUL {s}" for s in _arabic_word(rest)[:3])
+    if word.startswith(("ال", "لل")) and len(word) > 3:
+        return tuple(f"AL {s}" for s in _arabic_word(word[2:])[:3])
+    return (_arabic_letters(word),)
+
+
+def _arabic_bases(name: str) -> list[Parts]:
+    words = _ARABIC_MARKS.sub("", name).translate(_ARABIC_ALEFS).split()
+    merged: list[str] = []
+    for word in words:
+        if merged and merged[-1] in ("عبد", "ابو"):
+            merged[-1] += word
+        else:
+            merged.append(word)
+    return _zip_forms([_arabic_word(w) for w in merged])
+
+
+def _zip_forms(options: Sequence[Sequence[str]]) -> list[Parts]:
+    """The k-th spelling of every word together (a word with fewer keeps its last)."""
+    depth = max((len(o) for o in options), default=0)
+    return [tuple(p for o in options for p in o[min(k, len(o) - 1)].split()) for k in range(depth)]
+
+
+# --- Devanagari, Thai, Myanmar ----------------------------------------------------------------
+
+
+@cache
+def _devanagari() -> dict[str, tuple[str, str]]:
+    return {r["char"]: (r["kind"], r["latin"]) for r in _table("devanagari.csv")}
+
+
+@lru_cache(maxsize=8192)
+def _devanagari_word(word: str) -> tuple[str, ...]:
+    """Hunterian letters with the inherent A, dropped at the end (RAM, SHARMA, not RAMA) and
+    also between V C _ C V (ARVIND, and ARAVIND as the second form)."""
+    table = _devanagari()
+    chars = [c for c in unicodedata.normalize("NFC", word) if table.get(c, ("",))[0] != "nukta"]
+    items: list[tuple[str, str]] = []  # (latin, kind) with kind C, V or a for the inherent vowel
+    for i, char in enumerate(chars):
+        kind, latin = table.get(char, ("other", _ascii_upper(char)))
+        following = table.get(chars[i + 1], ("",))[0] if i + 1 < len(chars) else ""
+        if kind == "consonant":
+            items.append((latin, "C"))
+            if following not in ("sign", "virama"):
+                items.append(("A", "a"))
+        elif kind == "nasal":
+            labial = following == "consonant" and table[chars[i + 1]][1][0] in "PBM"
+            velar = following == "consonant" and table[chars[i + 1]][1] == "H"
+            items.append(("M" if labial else "NG" if velar else "N", "C"))
+        elif kind in ("vowel", "sign"):
+            items.append((latin, "V"))
+        elif latin:
+            items.append((latin, "C"))
+    kinds = [k for _, k in items]
+    cluster = kinds[-3:-1] == ["C", "C"] and items[-2][0] in ("R", "Y", "V")
+    if len(items) > 2 and kinds[-1] == "a" and not cluster:
+        items.pop()
+        kinds.pop()
+    full = "".join(latin for latin, _ in items)
+    for j in range(len(items) - 3, 1, -1):
+        between = (
+            kinds[j - 2] in "Va"
+            and kinds[j + 1] == "C"
+            and "".join(kinds[j + 2 : j + 3]) in ("V", "a")
+        )
+        if kinds[j] == "a" and kinds[j - 1] == "C" and between:
+            kinds[j] = "x"
+    short = "".join(latin for (latin, _), k in zip(items, kinds, strict=True) if k != "x")
+    return tuple(dict.fromkeys([short, full]))
+
+
+def _devanagari_bases(name: str) -> list[Parts]:
+    return _zip_forms([_devanagari_word(w) for w in re.split(r"[\s.\-]+", name) if w])
+
+
+@cache
+def _thai() -> dict[str, tuple[str, str, str]]:
+    return {r["char"]: (r["kind"], r["initial"], r["final"]) for r in _table("thai.csv")}
+
+
+@lru_cache(maxsize=8192)
+def _thai_word(word: str) -> str:
+    """RTGS, syllable by syllable: lead vowel, initial (cluster), vowels, final; an implicit O
+    before a final and A otherwise; a consonant under the thanthakhat (and one before it) silent."""
+    table, out, i, n = _thai(), [], 0, len(word)
+
+    def kind(at: int) -> str:
+        return table.get(word[at], ("other", "", ""))[0] if at < n else ""
+
+    while i < n:
+        lead = table[word[i]][1] if kind(i) == "lead" else ""
+        i += 1 if lead else 0
+        if kind(i) != "consonant":
+            out.append(table.get(word[i], ("", _ascii_upper(word[i]), ""))[1] if i < n else "")
+            i += 1
+            continue
+        initial, i = table[word[i]][1], i + 1
+        if word[i - 1] in "หอ" and i < n and word[i] in "งญนมยรลว" and kind(i + 1) != "silent":
+            initial, i = table[word[i]][1], i + 1
+        elif i < n and word[i] in "รลว" and kind(i + 1) == "vowel" and initial:
+            initial, i = initial + table[word[i]][1], i + 1
+        vowel = ""
+        while kind(i) in ("vowel", "mark"):
+            vowel, i = vowel + table[word[i]][1], i + 1
+        if lead == "E" and vowel == "I" and word[i : i + 1] == "ย":
+            lead, vowel, i = "", "IA", i + 1
+        elif lead == "E" and vowel == "UE" and word[i : i + 1] == "อ":
+            lead, vowel, i = "", "UEA", i + 1
+        elif vowel == "A" and word[i : i + 1] == "ว" and not lead:
+            vowel, i = "UA", i + 1
+        elif (
+            not vowel and not lead and word[i : i + 1] in ("ว", "อ") and kind(i + 1) == "consonant"
+        ):
+            vowel, i = ("UA" if word[i] == "ว" else "O"), i + 1
+        final = ""
+        if kind(i) == "consonant" and kind(i + 1) not in ("vowel", "silent"):
+            final, i = table[word[i]][2], i + 1
+            i += 1 if final and word[i : i + 1] == "ร" and i + 1 == n else 0
+        while kind(i) == "consonant" and (kind(i + 1) == "silent" or kind(i + 2) == "silent"):
+            i += 2 if kind(i + 1) == "silent" else 3
+        if lead == "E" and vowel == "A":
+            lead, vowel = "", "AO"
+        vowel = lead + vowel if lead or vowel else ("O" if final else "A")
+        out.append(initial + vowel + final)
+    return "".join(out)
+
+
+def _thai_bases(name: str) -> list[Parts]:
+    return [tuple(_thai_word(w) for w in name.split())]
+
+
+@cache
+def _myanmar() -> dict[str, list[str]]:
+    return {r["syllable"]: _alts(r["latin"]) for r in _table("myanmar_syllables.csv")}
+
+
+def _myanmar_bases(name: str) -> list[Parts]:
+    """Known name syllables by longest match (anyascii for the others); honorifics dropped too."""
+    table, options, i = _myanmar(), [], 0
+    text = re.sub(r"\s+", "", name)
+    while i < len(text):
+        size = next((k for k in range(min(8, len(text) - i), 0, -1) if text[i : i + k] in table), 0)
+        if size:
+            options.append(table[text[i : i + size]])
+        else:
+            size = 1
+            while i + size < len(text) and not _myanmar_onset(text, i + size):
+                size += 1
+            options.append([_ascii_upper(text[i : i + size])])
+        i += size
+    forms = _zip_forms(options)
+    honorific = {"U", "DAW", "KO", "MA", "MAUNG", "SAW", "NAW"}
+    return forms + [f[1:] for f in forms if len(f) > 2 and f[0] in honorific]
+
+
+def _myanmar_onset(text: str, at: int) -> bool:
+    following = text[at + 1 : at + 2]
+    return "\u1000" <= text[at] <= "\u102a" and following not in ("\u103a", "\u1039")
 
 
 _BASES: dict[Script, Callable[[str], list[Parts]]] = {
     Script.HAN: _han_bases,
     Script.HANGUL: _hangul_bases,
     Script.CYRILLIC: _cyrillic_bases,
+    Script.JAPANESE: _japanese_bases,
+    Script.ARABIC: _arabic_bases,
+    Script.DEVANAGARI: _devanagari_bases,
+    Script.THAI: _thai_bases,
+    Script.MYANMAR: _myanmar_bases,
 }
 
 
@@ -482,7 +767,7 @@ def name_forms(name: str) -> NameForms:
 @lru_cache(maxsize=65536)
 def _name_forms(name: str) -> NameForms:
     script = detect_script(name)
-    bases = _BASES.get(script, _fallback_bases)(name) or _latin_bases(name)
+    bases = _BASES.get(script, _latin_bases)(name) or _latin_bases(name)
     latinish = script in (Script.LATIN, Script.OTHER)
     return NameForms(name, script, _expand(bases, wade_giles=latinish))
 
