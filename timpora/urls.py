@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("timpora.accounts.urls")),
     path("persons/", include("timpora.registry.urls")),
     path("audit/", include("timpora.audit.urls")),
+    path("matching/", include("timpora.matching.urls")),
     path("exchange/", include("timpora.exchange.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from timpora.audit.choices import Purpose
 from timpora.core.htmx import render_page
@@ -47,6 +50,16 @@ def person_search(request: HttpRequest) -> HttpResponse:
 def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     """A person's record; asks for the purpose first unless the request names one."""
     user: Any = request.user
+    kept = (
+        Person.objects.filter(code=code, merged_into__isnull=False)
+        .values_list("merged_into__code", flat=True)
+        .first()
+    )
+    if kept:  # merged by an officer's decision: the kept person's record is the one to read
+        survivor = get_visible_or_404(Person.objects.all(), user, kept)
+        messages.info(request, _("This person was merged into another; this is the kept record."))
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(reverse("registry:person_detail", args=[survivor.code]) + query)
     form = PurposeForm(request.GET if "purpose" in request.GET else None)
     if not form.is_valid():
         # Check scope before asking for a purpose, so that the page reveals nothing either way.
