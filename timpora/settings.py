@@ -316,5 +316,15 @@ IMPORT_INLINE_MAX_KB = env.integer("TIMPORA_IMPORT_INLINE_KB", 512)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 32 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
+# --- Matching (defaults are matching.scoring's, checked by a test) ------------------------------
+# A pair of persons scoring at least this becomes a "possibly the same person" review item.
+MATCH_THRESHOLD = env.fraction("TIMPORA_MATCH_THRESHOLD", 0.80)
+# A watch-list entry scoring at least this against a person is a hit (a review item).
+SCREEN_THRESHOLD = env.fraction("TIMPORA_SCREEN_THRESHOLD", 0.80)
+# Splink's match probability from which `timpora resolve` proposes a pair.
+RESOLVE_THRESHOLD = env.fraction("TIMPORA_RESOLVE_THRESHOLD", 0.90)
+# Trained Splink models, one versioned file each.
+MATCHING_MODEL_DIR = DATA_DIR / "matching"
+
 # Every variable read above, for the test that keeps docs/configuration.md complete.
 ENV_VARIABLES = frozenset(env.names)

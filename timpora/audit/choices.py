@@ -48,6 +48,13 @@ class Verb(models.TextChoices):
     REJECTIONS_DOWNLOADED = "exchange.rejections_downloaded", _("Rejection report downloaded")
     SEND_PERMISSION_CHANGED = "exchange.permission_changed", _("Permission to send changed")
     COLUMN_PROFILE_SAVED = "exchange.profile_saved", _("Column mapping saved")
+    REVIEW_RAISED = "matching.review_raised", _("Review items raised")
+    REVIEW_DECIDED = "matching.review_decided", _("Review item decided")
+    PERSONS_MERGED = "matching.persons_merged", _("Persons merged")
+    PERSON_SPLIT = "matching.person_split", _("Merged persons split")
+    SCREENED = "matching.screened", _("Screened against the watch lists")
+    RESOLVE_RUN = "matching.resolve_run", _("Batch identity resolution run")
+    WATCHLIST_CHANGED = "matching.watchlist_changed", _("Watch list changed")
 
 
 class Purpose(models.TextChoices):
@@ -57,3 +64,4 @@ class Purpose(models.TextChoices):
     INVESTIGATION = "INVESTIGATION", _("Investigation")
     ENFORCEMENT = "ENFORCEMENT", _("Enforcement")
     EVALUATION = "EVALUATION", _("Evaluation")
+    IDENTITY_REVIEW = "IDENTITY_REVIEW", _("Identity review (duplicates and watch-list hits)")

@@ -17,6 +17,7 @@ import csv
 import datetime
 import hashlib
 import io
+import itertools
 import json
 import math
 import re
@@ -30,6 +31,7 @@ import python_calamine
 import xlsxwriter
 from django.utils.translation import gettext as _
 
+from timpora.exchange.ftm import ftm_rows, is_ftm
 from timpora.lib.text import neutralise_formula
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "json", "jsonl")
@@ -900,6 +902,14 @@ def _jsonl_objects(text: TextIO) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _jsonl_table(text: TextIO, encoding: str, sha256: str, notes: list[str]) -> Table:
     objects = _jsonl_objects(text)
+    first = next(objects, None)
+    if first is None:
+        raise FileRefused(_("The file is empty."))
+    objects = itertools.chain([first], objects)
+    if is_ftm(first[1]):
+        # FollowTheMoney entities (OpenSanctions): Person entities become watch-list rows.
+        notes.append(_("Read as FollowTheMoney entities (the OpenSanctions format)."))
+        objects = ftm_rows(objects, notes)
     return _peeked_table("jsonl", objects, _("Line %(n)s"), encoding, sha256, notes)
 
 

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from timpora.accounts.models import Agency, User
 from timpora.audit.choices import Verb
@@ -43,7 +44,7 @@ from timpora.exchange.choices import BatchStatus, Channel, RowStatus
 from timpora.exchange.formats import FORMATS, FileRefused, detect_format, read_table
 from timpora.exchange.models import ImportBatch, RawRecord
 from timpora.exchange.permissions import permission_for
-from timpora.matching.actions import record_watchlist_entries
+from timpora.matching.actions import match_persons, record_watchlist_entries
 from timpora.registry.actions import RecordResult, record_facts
 from timpora.registry.choices import FactKind
 from timpora.registry.derived import FIELDS_OF_KIND, refresh_derived
@@ -247,6 +248,7 @@ def run_batch(batch: ImportBatch, *, progress: Progress | None = None) -> Import
     scan = _scan(batch, progress)
     _process(batch, scan, progress)
     _derive(batch)
+    _match(batch)
     _finish(batch)
     return batch
 
@@ -571,6 +573,40 @@ def _derive(batch: ImportBatch) -> None:
         .distinct()
     )
     refresh_derived(list(persons), kind=batch.kind)
+
+
+def _match(batch: ImportBatch) -> None:
+    """Index, link and screen every person this batch touched (see matching.actions)."""
+    if batch.kind in (FactKind.WATCHLIST_ENTRY, FactKind.COMPANY):
+        return
+    persons = (
+        RawRecord.objects.filter(batch=batch, person__isnull=False)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+    matched = match_persons(list(persons), actor=batch.submitted_by)
+    raised = []
+    if matched.linked.created:
+        raised.append(
+            ngettext(
+                "%(count)s possible duplicate person was raised for review.",
+                "%(count)s possible duplicate persons were raised for review.",
+                matched.linked.created,
+            )
+            % {"count": matched.linked.created}
+        )
+    if matched.screened.created:
+        raised.append(
+            ngettext(
+                "%(count)s watch-list hit was raised for review.",
+                "%(count)s watch-list hits were raised for review.",
+                matched.screened.created,
+            )
+            % {"count": matched.screened.created}
+        )
+    if raised:
+        batch.notes = [*batch.notes, *raised]
+        batch.save(update_fields=["notes"])
 
 
 def _write(batch: ImportBatch, records: list[Record]) -> RecordResult:

@@ -64,6 +64,19 @@ class Env:
             raise ImproperlyConfigured(f"{name}={number} is below its minimum of {minimum}.")
         return number
 
+    def fraction(self, name: str, default: float) -> float:
+        """A number from 0 to 1 (a threshold)."""
+        value = self._raw(name)
+        if value is None:
+            return default
+        try:
+            number = float(value)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={value!r} is not a number.") from None
+        if not 0.0 <= number <= 1.0:
+            raise ImproperlyConfigured(f"{name}={number} is not between 0 and 1.")
+        return number
+
     def items(self, name: str, default: list[str]) -> list[str]:
         value = self._raw(name)
         if value is None:

@@ -150,6 +150,9 @@ class PersonForms(models.Model):
     )
     forms = models.JSONField(default=builtins.list)
     names = models.JSONField(default=builtins.list, help_text=_("The names the forms came from."))
+    screened_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("When these names were last screened at import.")
+    )
 
     class Meta:
         verbose_name = _("person name forms")

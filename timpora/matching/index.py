@@ -1,0 +1,279 @@
+"""The blocking index: which persons and watch-list entries are worth scoring against a name.
+
+Every person and entry has its names normalised once (``PersonForms``, ``WatchlistEntry.forms``)
+and its blocking keys stored (``PersonKey``, ``EntryKey``). Candidates for a query are the rows
+sharing the most keys with it, found by the database from the key index; only those are scored.
+Set-based throughout: a batch of persons is indexed, and its candidates found, in a few queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.db.models import Count, Q
+
+from timpora.core.bulk import insert_rows
+from timpora.matching.models import EntryKey, PersonForms, PersonKey, Watchlist, WatchlistEntry
+from timpora.matching.normalise import blocking_keys
+from timpora.matching.scoring import Identity, forms_of
+from timpora.registry.models import Person, TravelDocument
+
+#: How many of the best candidates (by keys shared) are scored for one query.
+CANDIDATES = 100
+CHUNK = 2000
+
+
+def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def person_names(person_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The names a person is known by: their own, and those of persons merged into them."""
+    names: dict[int, list[str]] = {pid: [] for pid in person_ids}
+    for chunk in _chunks(person_ids):
+        rows = Person.objects.filter(Q(pk__in=chunk) | Q(merged_into__in=chunk)).values_list(
+            "pk", "merged_into_id", "full_name", "name_original"
+        )
+        for pk, merged_into, full_name, original in rows:
+            owner = merged_into if merged_into in names else pk
+            if owner not in names:
+                continue
+            for name in (full_name, original):
+                if name and name not in names[owner]:
+                    names[owner].append(name)
+    return names
+
+
+def index_persons(person_ids: Iterable[int], *, force: bool = False) -> list[int]:
+    """Normalise and key the names of these persons; return those new or renamed since last time.
+
+    A person merged into another is removed from the index: the survivor carries their names.
+    """
+    ids = sorted(set(person_ids))
+    changed: list[int] = []
+    for chunk in _chunks(ids):
+        names = person_names(chunk)
+        merged = set(
+            Person.objects.filter(pk__in=chunk, merged_into__isnull=False).values_list(
+                "pk", flat=True
+            )
+        )
+        known = dict(
+            PersonForms.objects.filter(person_id__in=chunk).values_list("person_id", "names")
+        )
+        todo = [
+            pid for pid in chunk if pid not in merged and (force or known.get(pid) != names[pid])
+        ]
+        gone = [pid for pid in chunk if pid in merged and pid in known]
+        if not todo and not gone:
+            continue
+        forms = {pid: forms_of(names[pid]) for pid in todo}
+        with transaction.atomic():
+            stale = [*todo, *gone]
+            PersonKey.objects.filter(person_id__in=stale).delete()
+            PersonForms.objects.filter(person_id__in=stale).delete()
+            PersonForms.objects.bulk_create(
+                PersonForms(person_id=pid, forms=[list(v) for v in forms[pid]], names=names[pid])
+                for pid in todo
+            )
+            insert_rows(
+                PersonKey._meta.db_table,
+                ["person_id", "key"],
+                [(pid, key) for pid in todo for key in sorted(blocking_keys(forms[pid]))],
+            )
+        changed.extend(pid for pid in todo if known.get(pid) != names[pid])
+    return changed
+
+
+def index_entries(entry_ids: Iterable[int]) -> None:
+    """Normalise and key the names and aliases of these watch-list entries."""
+    ids = sorted(set(entry_ids))
+    for chunk in _chunks(ids):
+        entries = WatchlistEntry.objects.filter(pk__in=chunk).only(
+            "pk", "full_name", "name_original", "aliases"
+        )
+        forms = {
+            e.pk: forms_of([e.full_name, e.name_original, *(e.aliases or [])]) for e in entries
+        }
+        with transaction.atomic():
+            EntryKey.objects.filter(entry_id__in=chunk).delete()
+            for pk, variants in forms.items():
+                WatchlistEntry.objects.filter(pk=pk).update(forms=[list(v) for v in variants])
+            insert_rows(
+                EntryKey._meta.db_table,
+                ["entry_id", "key"],
+                [
+                    (pk, key)
+                    for pk, variants in forms.items()
+                    for key in sorted(blocking_keys(variants))
+                ],
+            )
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+def _ranked_pairs_sql(left: str, right: str, right_column: str, count: int) -> str:
+    """Per left person, the ``right`` rows sharing the most keys, best first (window function)."""
+    placeholders = ", ".join(["%s"] * count)
+    return f"""
+        SELECT a, b, shared FROM (
+            SELECT n.person_id AS a, o.{right_column} AS b, COUNT(*) AS shared,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY n.person_id ORDER BY COUNT(*) DESC, o.{right_column}
+                   ) AS position
+            FROM {left} n JOIN {right} o ON o.key = n.key
+            WHERE n.person_id IN ({placeholders})
+            GROUP BY n.person_id, o.{right_column}
+        ) ranked
+        WHERE position <= %s
+    """  # noqa: S608 - table and column names are ours; values are parameters
+
+
+def person_candidates(person_ids: Sequence[int], limit: int = CANDIDATES) -> list[tuple[int, int]]:
+    """Pairs (person, other person) worth scoring, each pair once, lower id first."""
+    pairs: set[tuple[int, int]] = set()
+    table = PersonKey._meta.db_table
+    for chunk in _chunks(sorted(set(person_ids)), 500):
+        sql = _ranked_pairs_sql(table, table, "person_id", len(chunk))
+        with connection.cursor() as cursor:
+            # One more than the limit: the person itself always shares every key.
+            cursor.execute(sql, [*chunk, limit + 1])
+            for a, b, _ in cursor.fetchall():
+                if a != b:
+                    pairs.add((min(a, b), max(a, b)))
+    return sorted(pairs)
+
+
+def entry_candidates(person_ids: Sequence[int], limit: int = CANDIDATES) -> list[tuple[int, int]]:
+    """Pairs (person, watch-list entry) worth scoring."""
+    pairs: list[tuple[int, int]] = []
+    for chunk in _chunks(sorted(set(person_ids)), 500):
+        sql = _ranked_pairs_sql(
+            PersonKey._meta.db_table, EntryKey._meta.db_table, "entry_id", len(chunk)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*chunk, limit])
+            pairs.extend((a, b) for a, b, _ in cursor.fetchall())
+    return pairs
+
+
+def persons_sharing_keys_with_entries(entry_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Pairs (person, entry) for re-screening after these entries changed."""
+    pairs: list[tuple[int, int]] = []
+    for chunk in _chunks(sorted(set(entry_ids)), 500):
+        placeholders = ", ".join(["%s"] * len(chunk))
+        sql = f"""
+            SELECT a, b FROM (
+                SELECT p.person_id AS a, e.entry_id AS b,
+                       ROW_NUMBER() OVER (
+                           PARTITION BY e.entry_id ORDER BY COUNT(*) DESC, p.person_id
+                       ) AS position
+                FROM {EntryKey._meta.db_table} e
+                JOIN {PersonKey._meta.db_table} p ON p.key = e.key
+                WHERE e.entry_id IN ({placeholders})
+                GROUP BY e.entry_id, p.person_id
+            ) ranked
+            WHERE position <= %s
+        """  # noqa: S608 - table names are ours; values are parameters
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*chunk, CANDIDATES * 10])
+            pairs.extend(cursor.fetchall())
+    return pairs
+
+
+def keys_of(identity: Identity) -> set[int]:
+    return blocking_keys(identity.name_variants())
+
+
+def candidate_entries(identity: Identity, limit: int = CANDIDATES) -> list[int]:
+    """The watch-list entries sharing the most keys with this identity."""
+    keys = keys_of(identity)
+    if not keys:
+        return []
+    rows = (
+        EntryKey.objects.filter(key__in=keys)
+        .values("entry_id")
+        .annotate(shared=Count("key"))
+        .order_by("-shared", "entry_id")[:limit]
+    )
+    return [row["entry_id"] for row in rows]
+
+
+def candidate_persons(identity: Identity, limit: int = CANDIDATES) -> list[int]:
+    """The persons sharing the most keys with this identity (linking one new record)."""
+    keys = keys_of(identity)
+    if not keys:
+        return []
+    rows = (
+        PersonKey.objects.filter(key__in=keys)
+        .values("person_id")
+        .annotate(shared=Count("key"))
+        .order_by("-shared", "person_id")[:limit]
+    )
+    return [row["person_id"] for row in rows]
+
+
+# --- identities from rows ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Known:
+    """A person or entry as scored: its identity and what the review item needs."""
+
+    pk: int
+    identity: Identity
+
+
+def person_identities(person_ids: Iterable[int]) -> dict[int, Identity]:
+    ids = sorted(set(person_ids))
+    out: dict[int, Identity] = {}
+    for chunk in _chunks(ids):
+        forms = dict(
+            PersonForms.objects.filter(person_id__in=chunk).values_list("person_id", "forms")
+        )
+        documents: dict[int, list[str]] = {}
+        for pid, number in TravelDocument.objects.filter(person_id__in=chunk).values_list(
+            "person_id", "number_key"
+        ):
+            documents.setdefault(pid, []).append(number)
+        rows = Person.objects.filter(pk__in=chunk).values_list(
+            "pk", "full_name", "name_original", "date_of_birth", "sex", "nationality_id"
+        )
+        for pk, full_name, original, dob, sex, nationality in rows:
+            stored = forms.get(pk)
+            out[pk] = Identity(
+                names=tuple(n for n in (full_name, original) if n),
+                date_of_birth=dob,
+                sex=sex,
+                nationalities=(nationality,) if nationality else (),
+                documents=tuple(documents.get(pk, ())),
+                forms=tuple(tuple(v) for v in stored) if stored else None,
+            )
+    return out
+
+
+def entry_identity(entry: WatchlistEntry) -> Identity:
+    return Identity(
+        names=tuple(n for n in (entry.full_name, entry.name_original, *entry.aliases) if n),
+        date_of_birth=entry.date_of_birth,
+        sex=entry.sex,
+        nationalities=tuple(entry.nationalities),
+        documents=tuple(entry.passport_numbers),
+        forms=tuple(tuple(v) for v in entry.forms) if entry.forms else None,
+    )
+
+
+def entries_in_force(entry_ids: Iterable[int], on: datetime.date) -> dict[int, WatchlistEntry]:
+    """These entries, where both the entry and its list are in force on ``on``."""
+    lists_off = [w.list for w in Watchlist.objects.all() if not w.in_force(on)]
+    entries = (
+        WatchlistEntry.objects.filter(pk__in=list(entry_ids), valid_from__lte=on)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=on))
+        .exclude(list__in=lists_off)
+    )
+    return {e.pk: e for e in entries}
