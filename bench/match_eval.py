@@ -184,10 +184,15 @@ def febrl_identities(frame: Any) -> dict[str, scoring.Identity]:
     for rec_id, row in frame.iterrows():
         name = " ".join(x for x in (text(row["given_name"]), text(row["surname"])) if x).upper()
         soc = text(row["soc_sec_id"])
+        address = " ".join(
+            text(row[column])
+            for column in ("street_number", "address_1", "address_2", "suburb", "postcode", "state")
+        ).strip()
         out[str(rec_id)] = scoring.Identity(
             names=(name,) if name else (),
             date_of_birth=febrl_dob(row["date_of_birth"]),
             documents=(soc,) if soc else (),
+            addresses=(address,) if address else (),
         )
     return out
 

@@ -783,6 +783,82 @@ def canonical_token(token: str) -> str:
     return _token_classes().get(token, token)
 
 
+@cache
+def _name_classes() -> dict[str, frozenset[str]]:
+    """Every class a Latin spelling belongs to: a token class, a Chinese or Korean surname.
+
+    Unlike :func:`canonical_token`, a spelling may be in several classes (WONG: 黄 and 王;
+    JANG: 张 and 장), so that two spellings are equivalent when they share any class.
+    """
+    classes: dict[str, set[str]] = {}
+
+    def add(name: str, members: Iterable[str]) -> None:
+        for member in members:
+            for word in [member, member.replace(" ", "")]:
+                classes.setdefault(word.upper(), set()).add(name)
+
+    for row in _table("token_classes.csv"):
+        add("T:" + row["canonical"], [row["canonical"], *_alts(row["members"])])
+    for row in _table("han_surnames.csv"):
+        add("H:" + row["simplified"], [row["pinyin"], *_alts(row["dialect_spellings"])])
+        wade_giles = _wade_giles().get(row["pinyin"])
+        if wade_giles:
+            add("H:" + row["simplified"], [wade_giles])
+    for row in _table("korean_surnames.csv"):
+        add("K:" + row["hangul"], _alts(row["romanisations"]))
+    return {word: frozenset(names) for word, names in classes.items()}
+
+
+@lru_cache(maxsize=65536)
+def equivalent(a: str, b: str) -> bool:
+    """Whether two Latin name parts are known spellings of one name (or one surname)."""
+    if a == b or canonical_token(a) == canonical_token(b):
+        return True
+    classes = _name_classes()
+    return bool(classes.get(a, frozenset()) & classes.get(b, frozenset()))
+
+
+_LOOSE_REWRITES = (
+    ("SHCH", "S"),
+    ("YEO", "YU"),
+    ("YOU", "YU"),
+    ("EO", "U"),
+    ("EU", "U"),
+    ("OO", "U"),
+    ("OU", "U"),
+    ("EE", "I"),
+    ("AE", "E"),
+    ("PH", "F"),
+    ("KH", "H"),
+    ("TH", "T"),
+    ("SH", "S"),
+    ("TS", "J"),
+    ("TCH", "J"),
+    ("CH", "J"),
+    ("Z", "J"),
+    ("K", "G"),
+    ("C", "G"),
+    ("Q", "G"),
+    ("T", "D"),
+    ("P", "B"),
+    ("W", "V"),
+    ("Y", "I"),
+)
+
+
+@lru_cache(maxsize=65536)
+def loose_key(token: str) -> str:
+    """A looser key than :func:`phonetic_key`, for romanisation systems that differ in voicing
+    and vowels: Korean McCune-Reischauer against Revised (CHIHO/JIHO, SUNCHA/SUNJA,
+    HYEONJUN/HYUNJUN), Thai spellings (CH/J, P/B, T/D). Equal keys make two parts *close*,
+    not equal: the scorer weighs them as a spelling difference."""
+    text = _NON_LETTERS.sub("", token.upper())
+    for old, new in _LOOSE_REWRITES:
+        text = text.replace(old, new)
+    text = re.sub(r"(?<=[^AEIOU])H|H$", "", text)
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
 _PHONETIC_REWRITES = (
     ("SHCH", "S"),
     ("TCH", "CH"),

@@ -27,9 +27,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA, JaroWinkler
 
-from timpora.matching.normalise import canonical_token, name_forms, phonetic_key
+from timpora.matching.normalise import equivalent, loose_key, name_forms, phonetic_key
 
 ALGORITHM = "timpora-score/1"
 
@@ -42,11 +43,19 @@ DEFAULT_SCREEN_THRESHOLD = 0.80
 PRIOR = -5.0
 
 # Weights (log2 likelihood ratios) of each outcome.
-PART_EQUAL = 3.0
-PART_CLOSE = 1.5
-PART_INITIAL = 1.0
-PART_DIFFERENT = -3.0
+# Names: the evidence grows with the letters that agree (ZHANG XIAOMING and ZHANG XIAO MING
+# weigh the same), a part that differs outright is strong evidence of two people.
+NAME_BASE = 2.0
+PER_LETTER_EQUAL = 0.6
+PART_INITIAL = -1.5
+NAME_MAX = 11.0
+# A weak resemblance (a part a letter off, an initial, a dropped or differing part) is worth
+# a look only when other facts agree (DOMAIN.md): the name alone counts for at most this.
+WEAK_NAME_MAX = 3.0
+PART_CLOSE = -2.5
+PART_DIFFERENT = -6.0
 PART_MISSING = -1.0
+ONE_PART_ONLY = 1.5
 NAME_NONE = -8.0
 
 DOB_EQUAL = 6.0
@@ -62,9 +71,12 @@ SEX_DIFFERS = -4.0
 NATIONALITY_EQUAL = 0.5
 NATIONALITY_DIFFERS = -1.5
 
-DOCUMENT_EQUAL = 8.0
+DOCUMENT_EQUAL = 14.0
 DOCUMENT_CLOSE = 3.0
 DOCUMENT_DIFFERS = -0.5
+
+ADDRESS_SAME = 3.0
+ADDRESS_SIMILAR = 1.0
 
 #: Similarity of two parts at or above which they are the same part, or one letter off.
 EQUAL_AT = 0.97
@@ -81,6 +93,7 @@ class Identity:
     nationalities: tuple[str, ...] = ()
     documents: tuple[str, ...] = ()
     forms: tuple[tuple[str, ...], ...] | None = None
+    addresses: tuple[str, ...] = ()
 
     def name_variants(self) -> tuple[tuple[str, ...], ...]:
         if self.forms is not None:
@@ -131,15 +144,83 @@ def forms_of(names: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 def score(a: Identity, b: Identity) -> Score:
     """Compare two identities; the value is the probability-like score, with every reason."""
     reasons = [
-        compare_names(a.name_variants(), b.name_variants()),
+        compare_names(
+            a.name_variants(), b.name_variants(), romanised=is_romanised(a) or is_romanised(b)
+        ),
         compare_dates(a.date_of_birth, b.date_of_birth),
         compare_sex(a.sex, b.sex),
         compare_nationalities(a.nationalities, b.nationalities),
         compare_documents(a.documents, b.documents),
+        compare_addresses(a.addresses, b.addresses),
     ]
     kept = tuple(r for r in reasons if r.outcome != "missing" or r.factor == "name")
     weight = PRIOR + sum(r.weight for r in kept)
     return Score(value=_probability(weight), reasons=kept, weight=weight)
+
+
+#: Nationalities whose names are usually written in another script and romanised for the
+#: passport, by more than one system (Korean, Chinese, Japanese, Thai, Burmese, Russian, Arabic…).
+ROMANISED_NATIONALITIES = frozenset(
+    {
+        "KOR",
+        "PRK",
+        "CHN",
+        "TWN",
+        "HKG",
+        "MAC",
+        "SGP",
+        "MYS",
+        "JPN",
+        "THA",
+        "MMR",
+        "KHM",
+        "LAO",
+        "RUS",
+        "UKR",
+        "BLR",
+        "KAZ",
+        "KGZ",
+        "UZB",
+        "TJK",
+        "SAU",
+        "ARE",
+        "QAT",
+        "KWT",
+        "BHR",
+        "OMN",
+        "YEM",
+        "IRQ",
+        "SYR",
+        "JOR",
+        "LBN",
+        "EGY",
+        "LBY",
+        "DZA",
+        "MAR",
+        "TUN",
+        "SDN",
+        "IRN",
+        "AFG",
+        "PAK",
+        "IND",
+        "NPL",
+        "BGD",
+        "LKA",
+    }
+)
+
+
+def is_romanised(identity: Identity) -> bool:
+    """Whether the identity's names were (likely) romanised from another script."""
+    if any(n in ROMANISED_NATIONALITIES for n in identity.nationalities):
+        return True
+    return any(
+        not ch.isascii() and ch.isalpha() and not _is_latin(ch) for n in identity.names for ch in n
+    )
+
+
+def _is_latin(char: str) -> bool:
+    return char <= "\u024f"
 
 
 def _probability(weight: float) -> float:
@@ -151,19 +232,25 @@ def _probability(weight: float) -> float:
 
 @lru_cache(maxsize=200_000)
 def part_similarity(x: str, y: str) -> tuple[float, str]:
-    """How alike two name parts are, 0..1, and how ("exact", "variant", "initial", ...)."""
+    """How alike two name parts are, 0..1, and how: "exact", "variant" (known spellings of one
+    name, or the same sound), "loose" (another romanisation system's voicing and vowels: JIHO /
+    CHIHO, HYEONJUN / HYUNJUN), "close" (a letter or two off), "initial", or "different"."""
     if x == y:
         return 1.0, "exact"
     if len(x) == 1 or len(y) == 1:
         return (0.9, "initial") if x[0] == y[0] else (0.0, "different")
-    if canonical_token(x) == canonical_token(y):
+    if equivalent(x, y):
         return 0.98, "variant"
     similarity = JaroWinkler.normalized_similarity(x, y)
-    if 0.75 <= similarity < EQUAL_AT and phonetic_key(x) == phonetic_key(y):
+    if similarity >= 0.75 and phonetic_key(x) == phonetic_key(y):
         # Same sound by the transliteration-robust key (YURIY / IURII): a spelling variant,
         # unless the letters differ too much for that to be believable.
-        return max(similarity, EQUAL_AT), "phonetic"
-    return similarity, "similar" if similarity >= CLOSE_AT else "different"
+        return max(similarity, EQUAL_AT), "variant"
+    if loose_key(x) == loose_key(y):
+        return max(similarity, CLOSE_AT), "loose"
+    if similarity >= CLOSE_AT:
+        return similarity, "close"
+    return similarity, "different"
 
 
 @dataclass(slots=True)
@@ -188,66 +275,71 @@ def _join_adjacent(parts: Sequence[str], other: Sequence[str]) -> tuple[str, ...
     return tuple(out)
 
 
-def _align(va: tuple[str, ...], vb: tuple[str, ...]) -> _Alignment:
+def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool) -> _Alignment:
     va = _join_adjacent(va, vb)
     vb = _join_adjacent(vb, va)
     candidates = []
     for i, x in enumerate(va):
         for j, y in enumerate(vb):
             similarity, how = part_similarity(x, y)
+            if how == "loose":
+                # Another romanisation of the same sounds is a variant for a name romanised
+                # from another script; in a name written in Latin letters it is a misspelling.
+                how = "variant" if romanised else "close"
             candidates.append((similarity, -abs(i - j), i, j, how))
     candidates.sort(reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
-    weight = 0.0
     pairs: list[tuple[str, str, str]] = []
-    for similarity, _, i, j, how in candidates:
+    for _, _, i, j, how in candidates:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
-        if how == "initial":
-            weight += PART_INITIAL
-        elif similarity >= EQUAL_AT:
-            weight += PART_EQUAL
-        elif similarity >= CLOSE_AT:
-            weight += PART_CLOSE
-            how = "close"
-        else:
-            weight += PART_DIFFERENT
-            how = "different"
         pairs.append((va[i], vb[j], how))
     unmatched = [x for i, x in enumerate(va) if i not in used_a]
     unmatched += [y for j, y in enumerate(vb) if j not in used_b]
+    letters = sum(min(len(x), len(y)) for x, y, how in pairs if how in ("exact", "variant"))
+    weight = min(NAME_BASE + PER_LETTER_EQUAL * letters, NAME_MAX)
+    for _, _, how in pairs:
+        if how == "close":
+            weight += PART_CLOSE
+        elif how == "initial":
+            weight += PART_INITIAL
+        elif how == "different":
+            weight += PART_DIFFERENT
     weight += PART_MISSING * len(unmatched)
-    if len(pairs) == 1 and len(unmatched) >= 1:
-        # One part in common and nothing else (ALI / MOHAMMED ALI): weak by itself.
-        weight = min(weight, PART_CLOSE)
+    if unmatched or any(how not in ("exact", "variant") for _, _, how in pairs):
+        weight = min(weight, ONE_PART_ONLY if len(pairs) == 1 else WEAK_NAME_MAX)
     return _Alignment(weight=weight, pairs=pairs, unmatched=unmatched)
 
 
-def compare_names(forms_a: Sequence[tuple[str, ...]], forms_b: Sequence[tuple[str, ...]]) -> Reason:
-    """The best alignment of any form of one name with any form of the other."""
+def compare_names(
+    forms_a: Sequence[tuple[str, ...]],
+    forms_b: Sequence[tuple[str, ...]],
+    *,
+    romanised: bool = False,
+) -> Reason:
+    """The best alignment of any form of one name with any form of the other.
+
+    ``romanised``: at least one of the names was romanised from another script (it is written
+    in one, or the person's nationality writes names in one).
+    """
     if not forms_a or not forms_b:
         return Reason("name", "missing", 0.0, "")
-    best: _Alignment | None = None
-    for va in forms_a:
-        for vb in forms_b:
-            alignment = _align(va, vb)
-            if best is None or alignment.weight > best.weight:
-                best = alignment
-    assert best is not None  # noqa: S101 - both lists are non-empty
+    best = max(
+        (_align(va, vb, romanised) for va in forms_a for vb in forms_b),
+        key=lambda alignment: alignment.weight,
+    )
     if not any(how != "different" for _, _, how in best.pairs):
         return Reason("name", "different", NAME_NONE, _describe(best))
     hows = {how for _, _, how in best.pairs}
-    if best.unmatched:
+    if best.unmatched or "different" in hows:
         outcome = "partial"
     elif hows <= {"exact"}:
         outcome = "exact"
-    elif hows <= {"exact", "variant", "phonetic"}:
+    elif hows <= {"exact", "variant"}:
         outcome = "variant"
-    elif "different" in hows:
-        outcome = "partial"
     else:
         outcome = "similar"
     return Reason("name", outcome, best.weight, _describe(best))
@@ -257,7 +349,6 @@ def _describe(alignment: _Alignment) -> str:
     marks = {
         "exact": "=",
         "variant": "≈",
-        "phonetic": "≈",
         "initial": "~",
         "close": "~",
         "different": "≠",
@@ -328,7 +419,27 @@ def compare_documents(a: Sequence[str], b: Sequence[str]) -> Reason:
         return Reason("document", "exact", DOCUMENT_EQUAL, ", ".join(sorted(common)))
     for x in sorted(ka):
         for y in sorted(kb):
-            if len(x) >= 6 and len(x) == len(y) and Levenshtein.distance(x, y) <= 1:
+            if len(x) >= 6 and abs(len(x) - len(y)) <= 1 and OSA.distance(x, y) <= 1:
                 return Reason("document", "close", DOCUMENT_CLOSE, f"{x} / {y}")
     detail = f"{', '.join(sorted(ka))} / {', '.join(sorted(kb))}"
     return Reason("document", "different", DOCUMENT_DIFFERS, detail)
+
+
+def compare_addresses(a: Sequence[str], b: Sequence[str]) -> Reason:
+    """The same address is some evidence; another address is none (people move)."""
+    sa = [x.upper().strip() for x in a if x and x.strip()]
+    sb = [x.upper().strip() for x in b if x and x.strip()]
+    if not sa or not sb:
+        return Reason("address", "missing", 0.0, "")
+    best, pair = 0.0, ("", "")
+    for x in sa:
+        for y in sb:
+            similarity = fuzz.token_set_ratio(x, y) / 100.0
+            if similarity > best:
+                best, pair = similarity, (x, y)
+    detail = f"{pair[0]} / {pair[1]}"
+    if best >= 0.9:
+        return Reason("address", "exact", ADDRESS_SAME, detail)
+    if best >= 0.75:
+        return Reason("address", "similar", ADDRESS_SIMILAR, detail)
+    return Reason("address", "different", 0.0, detail)

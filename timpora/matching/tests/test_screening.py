@@ -213,7 +213,7 @@ def test_screen_command_one_and_file(cast: Any, tmp_path: Path) -> None:
         "q1,LEE KEUNG,1975,CHN\n"
         "q2,JOHN SMITH,1960-01-01,GBR\n"
         "q3,,1960,\n"
-        "q4,RAJESH K SHARMA,1983-07-14,IND\n",
+        "q4,RAJESH KUMAR SHARMA,1983-07-14,IND\n",
         encoding="utf-8",
     )
     out, err = io.StringIO(), io.StringIO()
