@@ -145,7 +145,10 @@ def score(a: Identity, b: Identity) -> Score:
     """Compare two identities; the value is the probability-like score, with every reason."""
     reasons = [
         compare_names(
-            a.name_variants(), b.name_variants(), romanised=is_romanised(a) or is_romanised(b)
+            a.name_variants(),
+            b.name_variants(),
+            romanised=is_romanised(a) or is_romanised(b),
+            ordered=is_ordered(a) and is_ordered(b),
         ),
         compare_dates(a.date_of_birth, b.date_of_birth),
         compare_sex(a.sex, b.sex),
@@ -219,6 +222,17 @@ def is_romanised(identity: Identity) -> bool:
     )
 
 
+#: Nationalities whose names have no family name and whose order carries meaning.
+ORDERED_NATIONALITIES = frozenset({"MMR"})
+
+
+def is_ordered(identity: Identity) -> bool:
+    """Whether the order of the name's parts carries meaning (a Burmese name)."""
+    if any(n in ORDERED_NATIONALITIES for n in identity.nationalities):
+        return True
+    return any("\u1000" <= ch <= "\u109f" for n in identity.names for ch in n)
+
+
 def _is_latin(char: str) -> bool:
     return char <= "\u024f"
 
@@ -275,7 +289,7 @@ def _join_adjacent(parts: Sequence[str], other: Sequence[str]) -> tuple[str, ...
     return tuple(out)
 
 
-def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool) -> _Alignment:
+def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: bool) -> _Alignment:
     va = _join_adjacent(va, vb)
     vb = _join_adjacent(vb, va)
     candidates = []
@@ -291,12 +305,14 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool) -> _Alignm
     used_a: set[int] = set()
     used_b: set[int] = set()
     pairs: list[tuple[str, str, str]] = []
+    positions: list[tuple[int, int]] = []
     for _, _, i, j, how in candidates:
         if i in used_a or j in used_b:
             continue
         used_a.add(i)
         used_b.add(j)
         pairs.append((va[i], vb[j], how))
+        positions.append((i, j))
     unmatched = [x for i, x in enumerate(va) if i not in used_a]
     unmatched += [y for j, y in enumerate(vb) if j not in used_b]
     letters = sum(min(len(x), len(y)) for x, y, how in pairs if how in ("exact", "variant"))
@@ -309,6 +325,10 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool) -> _Alignm
         elif how == "different":
             weight += PART_DIFFERENT
     weight += PART_MISSING * len(unmatched)
+    if ordered and [j for _, j in sorted(positions)] != sorted(j for _, j in positions):
+        # Where the order of the parts carries meaning (Burmese names have no surname), the
+        # same parts in another order are another name.
+        pairs = [(x, y, "reordered" if how != "different" else how) for x, y, how in pairs]
     if unmatched or any(how not in ("exact", "variant") for _, _, how in pairs):
         weight = min(weight, ONE_PART_ONLY if len(pairs) == 1 else WEAK_NAME_MAX)
     return _Alignment(weight=weight, pairs=pairs, unmatched=unmatched)
@@ -319,16 +339,18 @@ def compare_names(
     forms_b: Sequence[tuple[str, ...]],
     *,
     romanised: bool = False,
+    ordered: bool = False,
 ) -> Reason:
     """The best alignment of any form of one name with any form of the other.
 
     ``romanised``: at least one of the names was romanised from another script (it is written
-    in one, or the person's nationality writes names in one).
+    in one, or the person's nationality writes names in one). ``ordered``: the order of the
+    parts carries meaning (Burmese names), so a reordered name is only a weak resemblance.
     """
     if not forms_a or not forms_b:
         return Reason("name", "missing", 0.0, "")
     best = max(
-        (_align(va, vb, romanised) for va in forms_a for vb in forms_b),
+        (_align(va, vb, romanised, ordered) for va in forms_a for vb in forms_b),
         key=lambda alignment: alignment.weight,
     )
     if not any(how != "different" for _, _, how in best.pairs):
@@ -351,6 +373,7 @@ def _describe(alignment: _Alignment) -> str:
         "variant": "≈",
         "initial": "~",
         "close": "~",
+        "reordered": "↔",
         "different": "≠",
     }
     parts = [f"{x}{marks.get(how, '?')}{y}" for x, y, how in alignment.pairs]
