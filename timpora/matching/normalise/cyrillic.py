@@ -6,6 +6,7 @@ import re
 from functools import cache, lru_cache
 
 from timpora.matching.normalise.base import _NON_LETTERS, Parts, _ascii_upper, _table, _zip_forms
+from timpora.matching.normalise.russian import is_cyrillic_patronymic
 
 
 @cache
@@ -44,10 +45,14 @@ def _cyrillic_word_forms(word: str) -> Parts:
 
 
 def _cyrillic_bases(name: str) -> list[Parts]:
+    """The zipped spellings of the words; with a patronymic, each also without it."""
     words = [w for w in re.split(r"[^\w]+", name.upper()) if w]
     ukrainian = any(c in "ІЇЄҐ" for c in name.upper())
     options = [_cyrillic_word_forms(w) for w in words]
     forms = _zip_forms(options)
     if ukrainian:  # the national transliteration of Ukrainian passports writes Г as H
         forms.insert(1, tuple(o[0].replace("G", "H") for o in options))
+    at = [i for i, w in enumerate(words) if i and is_cyrillic_patronymic(w)]
+    if len(words) >= 3 and len(at) == 1:
+        forms = [g for f in forms for g in (f, f[: at[0]] + f[at[0] + 1 :])]
     return forms

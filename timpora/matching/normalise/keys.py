@@ -10,6 +10,7 @@ from itertools import combinations
 
 from timpora.matching.normalise.base import _NON_LETTERS, Parts, _alts, _table
 from timpora.matching.normalise.han import _wade_giles
+from timpora.matching.normalise.myanmar import syllable_classes
 
 
 @cache
@@ -34,7 +35,8 @@ def canonical_token(token: str) -> str:
 
 @cache
 def _name_classes() -> dict[str, frozenset[str]]:
-    """Every class a Latin spelling belongs to: a token class, a Chinese or Korean surname.
+    """Every class a Latin spelling belongs to: a token class, a Chinese or Korean surname, a
+    Burmese syllable.
 
     Unlike :func:`canonical_token`, a spelling may be in several classes (WONG: 黄 and 王;
     JANG: 张 and 장), so that two spellings are equivalent when they share any class.
@@ -55,6 +57,8 @@ def _name_classes() -> dict[str, frozenset[str]]:
             add("H:" + row["simplified"], [wade_giles])
     for row in _table("korean_surnames.csv"):
         add("K:" + row["hangul"], _alts(row["romanisations"]))
+    for syllable, spellings in syllable_classes():
+        add("M:" + syllable, spellings)
     return {word: frozenset(names) for word, names in classes.items()}
 
 

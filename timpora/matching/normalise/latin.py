@@ -8,6 +8,8 @@ from functools import cache
 
 from timpora.matching.normalise.base import MAX_VARIANTS, Parts, _ascii_upper, _split, _table
 from timpora.matching.normalise.han import _wade_giles_form
+from timpora.matching.normalise.myanmar import burmese_latin_forms
+from timpora.matching.normalise.russian import russian_forms
 
 
 @cache
@@ -114,6 +116,8 @@ def _expand(bases: Iterable[Parts], *, wade_giles: bool) -> tuple[Parts, ...]:
         _abd_forms,
         _article_forms,
         _patronymic_forms,
+        russian_forms,
+        burmese_latin_forms,
     ]
     forms: list[Parts] = [b for b in bases if b]
     for step in steps:
