@@ -10,6 +10,7 @@ from timpora.matching.normalise.base import MAX_VARIANTS, Parts, _ascii_upper, _
 from timpora.matching.normalise.han import _wade_giles_form
 from timpora.matching.normalise.myanmar import burmese_latin_forms
 from timpora.matching.normalise.russian import russian_forms
+from timpora.matching.normalise.thai import thai_latin_forms
 
 
 @cache
@@ -118,6 +119,7 @@ def _expand(bases: Iterable[Parts], *, wade_giles: bool) -> tuple[Parts, ...]:
         _patronymic_forms,
         russian_forms,
         burmese_latin_forms,
+        thai_latin_forms,
     ]
     forms: list[Parts] = [b for b in bases if b]
     for step in steps:
