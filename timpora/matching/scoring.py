@@ -23,6 +23,7 @@ What the weights encode:
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -267,11 +268,11 @@ def part_similarity(x: str, y: str) -> tuple[float, str]:
     return similarity, "different"
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Alignment:
     weight: float
-    pairs: list[tuple[str, str, str]]
-    unmatched: list[str]
+    pairs: tuple[tuple[str, str, str], ...]
+    unmatched: tuple[str, ...]
 
 
 def _join_adjacent(parts: Sequence[str], other: Sequence[str]) -> tuple[str, ...]:
@@ -289,9 +290,15 @@ def _join_adjacent(parts: Sequence[str], other: Sequence[str]) -> tuple[str, ...
     return tuple(out)
 
 
+@lru_cache(maxsize=262_144)
 def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: bool) -> _Alignment:
-    va = _join_adjacent(va, vb)
-    vb = _join_adjacent(vb, va)
+    if va == vb:
+        letters = sum(len(x) for x in va)
+        weight = min(NAME_BASE + PER_LETTER_EQUAL * letters, NAME_MAX)
+        return _Alignment(weight, tuple((x, x, "exact") for x in va), ())
+    if len(va) != len(vb):
+        va = _join_adjacent(va, vb)
+        vb = _join_adjacent(vb, va)
     candidates = []
     for i, x in enumerate(va):
         for j, y in enumerate(vb):
@@ -331,7 +338,7 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: b
         pairs = [(x, y, "reordered" if how != "different" else how) for x, y, how in pairs]
     if unmatched or any(how not in ("exact", "variant") for _, _, how in pairs):
         weight = min(weight, ONE_PART_ONLY if len(pairs) == 1 else WEAK_NAME_MAX)
-    return _Alignment(weight=weight, pairs=pairs, unmatched=unmatched)
+    return _Alignment(weight=weight, pairs=tuple(pairs), unmatched=tuple(unmatched))
 
 
 def compare_names(
@@ -349,10 +356,45 @@ def compare_names(
     """
     if not forms_a or not forms_b:
         return Reason("name", "missing", 0.0, "")
-    best = max(
-        (_align(va, vb, romanised, ordered) for va in forms_a for vb in forms_b),
-        key=lambda alignment: alignment.weight,
-    )
+    return _compare_names(tuple(forms_a), tuple(forms_b), romanised, ordered)
+
+
+#: How many pairs of forms are aligned at most, the most promising first.
+ALIGNED_FORMS = 6
+
+
+@lru_cache(maxsize=262_144)
+def _signature(variant: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(loose_key(part) for part in variant) | {loose_key("".join(variant))}
+
+
+@lru_cache(maxsize=65_536)
+def _compare_names(
+    forms_a: tuple[tuple[str, ...], ...],
+    forms_b: tuple[tuple[str, ...], ...],
+    romanised: bool,
+    ordered: bool,
+) -> Reason:
+    # Align only the most promising pairs of forms: those sharing the most parts by their
+    # loose keys (a Han name has up to 16 forms; aligning every pair costs 50 times more).
+    if len(forms_a) * len(forms_b) > ALIGNED_FORMS:
+        ranked = sorted(
+            ((len(_signature(va) & _signature(vb)), -i, -j) for i, va in enumerate(forms_a)
+             for j, vb in enumerate(forms_b)),
+            reverse=True,
+        )[:ALIGNED_FORMS]  # fmt: skip
+        pairs = [(forms_a[-i], forms_b[-j]) for _, i, j in ranked]
+    else:
+        pairs = [(va, vb) for va in forms_a for vb in forms_b]
+    best: _Alignment | None = None
+    for va, vb in pairs:
+        alignment = _align(va, vb, romanised, ordered)
+        if best is None or alignment.weight > best.weight:
+            best = alignment
+            if best.weight >= NAME_MAX:
+                break  # nothing can weigh more
+    if best is None:
+        return Reason("name", "missing", 0.0, "")
     if not any(how != "different" for _, _, how in best.pairs):
         return Reason("name", "different", NAME_NONE, _describe(best))
     hows = {how for _, _, how in best.pairs}
@@ -428,8 +470,11 @@ def compare_nationalities(a: Sequence[str], b: Sequence[str]) -> Reason:
     return Reason("nationality", "different", NATIONALITY_DIFFERS, detail)
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def document_key(number: str) -> str:
-    return "".join(ch for ch in number.upper() if ch.isalnum())
+    return _NOT_ALNUM.sub("", number.upper())
 
 
 def compare_documents(a: Sequence[str], b: Sequence[str]) -> Reason:
