@@ -367,7 +367,7 @@ def link_persons(person_ids: Sequence[int], *, actor: User | None = None) -> Rai
     for a, b in pairs:
         if a not in identities or b not in identities:
             continue
-        result = score(identities[a], identities[b])
+        result = score(identities[a], identities[b], at_least=settings.MATCH_THRESHOLD)
         if result.value >= settings.MATCH_THRESHOLD:
             proposed.append(
                 ProposedPair(a, b, result.value, result.reasons_as_dicts(), result.algorithm)
@@ -384,7 +384,9 @@ def _score_hits(pairs: Iterable[tuple[int, int]], on: datetime.date) -> list[Pro
     for person_id, entry_id in pairs:
         if entry_id not in entry_ids or person_id not in identities:
             continue
-        result = score(identities[person_id], entry_ids[entry_id])
+        result = score(
+            identities[person_id], entry_ids[entry_id], at_least=settings.SCREEN_THRESHOLD
+        )
         if result.value >= settings.SCREEN_THRESHOLD:
             hits.append(ProposedHit(person_id, entry_id, result.value, result.reasons_as_dicts()))
     return hits

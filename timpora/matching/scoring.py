@@ -142,24 +142,33 @@ def forms_of(names: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     return tuple(seen)
 
 
-def score(a: Identity, b: Identity) -> Score:
-    """Compare two identities; the value is the probability-like score, with every reason."""
-    reasons = [
-        compare_names(
-            a.name_variants(),
-            b.name_variants(),
-            romanised=is_romanised(a) or is_romanised(b),
-            ordered=is_ordered(a) and is_ordered(b),
-        ),
+def score(a: Identity, b: Identity, *, at_least: float | None = None) -> Score:
+    """Compare two identities; the value is the probability-like score, with every reason.
+
+    With ``at_least`` (a threshold), names are not compared when the other facts already rule
+    the threshold out (two full dates of birth that disagree, say): the value is then the most
+    the pair could score, below ``at_least``, and the name's reason says it was not compared.
+    """
+    others = [
         compare_dates(a.date_of_birth, b.date_of_birth),
         compare_sex(a.sex, b.sex),
         compare_nationalities(a.nationalities, b.nationalities),
         compare_documents(a.documents, b.documents),
         compare_addresses(a.addresses, b.addresses),
     ]
-    kept = tuple(r for r in reasons if r.outcome != "missing" or r.factor == "name")
-    weight = PRIOR + sum(r.weight for r in kept)
-    return Score(value=_probability(weight), reasons=kept, weight=weight)
+    kept = tuple(r for r in others if r.outcome != "missing")
+    rest = PRIOR + sum(r.weight for r in kept)
+    if at_least is not None and _probability(rest + NAME_MAX) < at_least:
+        skipped = Reason("name", "not compared", 0.0, "")
+        return Score(_probability(rest + NAME_MAX), (skipped, *kept), weight=rest + NAME_MAX)
+    name = compare_names(
+        a.name_variants(),
+        b.name_variants(),
+        romanised=is_romanised(a) or is_romanised(b),
+        ordered=is_ordered(a) and is_ordered(b),
+    )
+    weight = rest + name.weight
+    return Score(value=_probability(weight), reasons=(name, *kept), weight=weight)
 
 
 #: Nationalities whose names are usually written in another script and romanised for the

@@ -98,7 +98,7 @@ def screen(
         entry = entries.get(pk)
         if entry is None:
             continue
-        result = score(query, index.entry_identity(entry))
+        result = score(query, index.entry_identity(entry), at_least=cut)
         if result.value >= cut:
             matches.append(Match(entry, result))
     matches.sort(key=lambda m: (-m.score.value, m.entry.list, m.entry.entry_id))
