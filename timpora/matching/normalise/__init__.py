@@ -91,4 +91,5 @@ def _name_forms(name: str) -> NameForms:
     script = detect_script(name)
     bases = _BASES.get(script, _latin_bases)(name) or _latin_bases(name)
     latinish = script in (Script.LATIN, Script.OTHER)
-    return NameForms(name, script, _expand(bases, wade_giles=latinish))
+    forms = _expand(bases, latin=latinish, thai=script is Script.THAI)
+    return NameForms(name, script, forms)

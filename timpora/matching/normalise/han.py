@@ -68,8 +68,34 @@ def _pinyin(chars: str) -> list[str]:
     return [s.upper().replace("V", "YU") for s in lazy_pinyin(chars) if s.isascii()]
 
 
+@cache
+def _given_dialects() -> dict[str, tuple[str, str]]:
+    readings: dict[str, tuple[str, str]] = {}
+    for row in _table("han_given_dialects.csv"):
+        readings[row["simplified"]] = readings[row["traditional"]] = (
+            row["cantonese"],
+            row["hokkien"],
+        )
+    return readings
+
+
+@lru_cache(maxsize=16384)
+def _dialect_given(chars: str) -> tuple[Parts, ...]:
+    """The given name in Cantonese (Hong Kong) and Hokkien (Singapore, Malaysia) readings, one
+    part per character as those passports write them; pinyin for a character not in the table.
+    None when no character is in the table."""
+    table = _given_dialects()
+    if not chars or not any(c in table for c in chars):
+        return ()
+    cantonese = tuple(table[c][0] if c in table else "".join(_pinyin(c)) for c in chars)
+    hokkien = tuple(table[c][1] if c in table else "".join(_pinyin(c)) for c in chars)
+    return tuple(dict.fromkeys([cantonese, hokkien]))
+
+
 def _han_bases(name: str) -> list[Parts]:
-    """Pinyin (surname, given joined then split), Wade-Giles, then the dialect surname spellings."""
+    """Pinyin (surname, given joined then split), Wade-Giles, then the dialect surname spellings
+    with the pinyin given name and (for the first two) with its Cantonese and Hokkien readings
+    (刘天杰: LAU TIN KIT; 苏雪平: SOO SUAT PENG)."""
     chars = _han_chars(name)
     if not chars:
         return []
@@ -86,7 +112,12 @@ def _han_bases(name: str) -> list[Parts]:
     ]
     wg_surname = "".join(wg.get(s, s) for s in _pinyin_split(pinyin_surname) or (pinyin_surname,))
     forms = [(pinyin_surname, *g) for g in given_forms] + [(wg_surname, *g) for g in wg_given]
-    forms += [(*d.split(), *g) for d in dialects for g in given_forms]
+    spellings = [tuple(d.split()) for d in dialects]
+    forms += [(*d, *given_forms[0]) for d in spellings]
+    dialect_given = _dialect_given(chars[size:])
+    forms += [(*d, *g) for d in spellings[:2] for g in dialect_given]
+    if not dialect_given:  # else the dialect readings are its split forms (the key budget)
+        forms += [(*d, *g) for d in spellings for g in given_forms[1:]]
     return forms + _japanese_forms(chars) if _japanese_split(chars)[0] else forms
 
 

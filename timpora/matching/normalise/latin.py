@@ -110,20 +110,23 @@ def _patronymic_forms(parts: Parts) -> list[Parts]:
     return [parts, tuple(p for i, p in enumerate(parts) if i not in drop)]
 
 
-def _expand(bases: Iterable[Parts], *, wade_giles: bool) -> tuple[Parts, ...]:
-    """Titles, particles and (for Latin input) Wade-Giles applied to every base form."""
+def _expand(bases: Iterable[Parts], *, latin: bool, thai: bool = False) -> tuple[Parts, ...]:
+    """Titles and particles applied to every base form; for Latin input also the rules of
+    Russian, Burmese and Thai names written in Latin letters, then Wade-Giles (a Thai-script
+    name gets the Thai rule too: its table syllables in RTGS spelling)."""
     steps: list[Callable[[Parts], list[Parts]]] = [
         _without_titles,
         _abd_forms,
         _article_forms,
         _patronymic_forms,
-        russian_forms,
-        burmese_latin_forms,
-        thai_latin_forms,
     ]
+    if latin:
+        steps += [russian_forms, burmese_latin_forms]
+    if latin or thai:
+        steps.append(thai_latin_forms)
     forms: list[Parts] = [b for b in bases if b]
     for step in steps:
         forms = list(dict.fromkeys(f for base in forms for f in step(base)))[: MAX_VARIANTS * 2]
-    if wade_giles and 1 < len(forms[0] if forms else ()) <= 4:
+    if latin and 1 < len(forms[0] if forms else ()) <= 4:
         forms += [wg for f in forms[:4] if (wg := _wade_giles_form(f))]
     return tuple(dict.fromkeys(f for f in forms if f))[:MAX_VARIANTS]

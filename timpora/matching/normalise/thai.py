@@ -138,12 +138,15 @@ def _latin_split(word: str) -> Parts | None:
 
 
 def thai_latin_forms(parts: Parts) -> list[Parts]:
-    """A Latin name made only of Thai name syllables, also with each in its RTGS spelling
-    (SIRIPORN SAENGTHONG and SIRIPHON SANGTHONG both as SIRIPHON SAENGTHONG)."""
-    rtgs, out = _latin_rtgs(), []
+    """A Latin name of Thai name syllables, also with each in its RTGS spelling (SIRIPORN
+    SAENGTHONG and SIRIPHON SANGTHONG both as SIRIPHON SAENGTHONG)."""
+    rtgs, out, compound = _latin_rtgs(), [], False
     for part in parts:
-        pieces = _latin_split(part) if len(part) > 1 else (part,)
-        if pieces is None:
-            return [parts]
-        out.append("".join(rtgs.get(p, p) for p in pieces))
+        pieces = _latin_split(part) if len(part) > 1 else None
+        compound = compound or len(pieces or ()) > 1
+        out.append("".join(rtgs.get(p, p) for p in pieces) if pieces else part)
+    # A part not made of table syllables stays as written, when another part is a compound
+    # of them (the name then looks Thai); a name of single syllables must be all of them.
+    if not compound and any(len(p) > 1 and _latin_split(p) is None for p in parts):
+        return [parts]
     return [parts, tuple(out)] if tuple(out) != parts else [parts]

@@ -15,6 +15,7 @@ from timpora.matching.normalise import (
     blocking_keys,
     canonical_token,
     detect_script,
+    equivalent,
     name_forms,
     phonetic_key,
 )
@@ -26,6 +27,12 @@ def forms(name: str) -> list[str]:
 
 def share_a_form(a: str, b: str) -> bool:
     return bool(set(forms(a)) & set(forms(b)))
+
+
+def meet_in_any_order(a: str, b: str) -> bool:
+    """The scorer aligns parts in any order (SURNAME GIVEN against GIVEN SURNAME)."""
+    sort = lambda name: {tuple(sorted(v)) for v in name_forms(name).variants}  # noqa: E731
+    return bool(sort(a) & sort(b))
 
 
 def keys(name: str) -> set[int]:
@@ -128,11 +135,15 @@ def test_it_leaves_what_is_not_a_title_or_particle(name: str, absent: str) -> No
     [
         ("张伟", "ZHANG WEI", ["CHANG WEI", "CHEUNG WEI", "TEO WEI"]),
         ("張偉", "ZHANG WEI", ["CHANG WEI"]),
-        ("陈小明", "CHEN XIAOMING", ["CHEN XIAO MING", "TAN XIAOMING", "CHAN XIAO MING"]),
+        (
+            "陈小明",
+            "CHEN XIAOMING",
+            ["CHEN XIAO MING", "TAN XIAOMING", "CHAN XIAOMING", "TAN SIU MING"],
+        ),
         ("陳小明", "CHEN XIAOMING", ["CHEN HSIAOMING", "CHEN HSIAO MING"]),
         ("李娜", "LI NA", ["LEE NA"]),
         ("黄志强", "HUANG ZHIQIANG", ["WONG ZHIQIANG", "NG ZHIQIANG", "HUANG CHIHCHIANG"]),
-        ("林俊杰", "LIN JUNJIE", ["LIM JUNJIE", "LAM JUN JIE"]),
+        ("林俊杰", "LIN JUNJIE", ["LIM JUNJIE", "LIN JUN JIE", "LAM JUNJIE"]),
         ("欧阳娜娜", "OUYANG NANA", ["OUYANG NA NA", "AU YEUNG NANA", "AUYEUNG NANA"]),
         ("司马光", "SIMA GUANG", ["SZETO GUANG"] and ["SZEMA GUANG"]),
         ("吕小红", "LYU XIAOHONG", []),
@@ -348,6 +359,147 @@ def test_it_meets_hindi_spelling_variants_through_the_phonetic_key() -> None:
     assert keys("अरविन्द केजरीवाल") & keys("ARVIND KEJRIWAL")
 
 
+# --- naming conventions: Russian patronymics, Burmese honorifics, Thai spellings, dialects ------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Цветкова Екатерина Романовна", "EKATERINA TSVETKOVA"),
+        ("Новиков Константин Егорович", "KONSTANTIN NOVIKOV"),
+        ("Медведев Василий Ильич", "VASILII MEDVEDEV"),
+        ("Титова Полина Ильинична", "POLINA TITOVA"),
+        ("IVAN PETROVICH SIDOROV", "IVAN SIDOROV"),
+        ("SIDOROVA ANNA SERGEEVNA", "ANNA SIDOROVA"),
+        ("PETR SEMYONOV", "PETR SEMENOV"),
+        ("FYODOR PONOMARYOV", "FYODOR PONOMAREV"),
+        ("GALINA GRIGORYEVA", "GALINA GRIGOREVA"),
+        ("GALINA GRIGORIEVA", "GALINA GRIGOREVA"),
+        ("IVAN ZAITCEV", "IVAN ZAITSEV"),
+    ],
+)
+def test_it_meets_russian_names_without_the_patronymic_and_across_systems(a: str, b: str) -> None:
+    assert meet_in_any_order(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("JOHANN FRIEDRICH MEYER", "JOHANN MEYER"),  # -ICH in a Latin name is not a patronymic
+        ("Иван Петрович", "IVAN"),  # two words: the second may be the surname
+        ("IVAN SEMENOV", "IVAN SIMONOV"),
+        ("OLGA PETROVA", "OLGA PETRENKO"),
+        ("KYOKO SATO", "KEKO SATO"),  # YO is Ё only in a Russian surname
+    ],
+)
+def test_it_keeps_other_russian_looking_names_apart(a: str, b: str) -> None:
+    assert not meet_in_any_order(a, b)
+
+
+@pytest.mark.parametrize(
+    ("tokens"), [["PETR", "PYOTR", "PIOTR"], ["FEDOR", "FYODOR"], ["ARTEM", "ARTYOM"]]
+)
+def test_it_puts_russian_given_name_spellings_in_one_class(tokens: list[str]) -> None:
+    assert len({canonical_token(t) for t in tokens}) == 1
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("မမြခင်ဆွေ", "MYA KHIN SWE"),  # Ma
+        ("ဒေါ်ဌေးနွယ်", "HTAY NWE"),  # Daw
+        ("ဦးဦးငြိမ်း", "OO NYEIN"),  # U spelled OO
+        ("OO WAI MYAT", "WAI MYAT"),
+        ("OO SAI SAN THAN", "SAI SAN THAN"),
+        ("SAWTHEINKYI", "SAW THEIN KYI"),
+        ("HANHANKHINKHIN", "HAN HAN KHIN KHIN"),
+        ("စိုင်းဇော်ဇင်စိုး", "SAI ZAW ZIN SOE"),
+    ],
+)
+def test_it_meets_burmese_names_with_honorifics_and_joined(a: str, b: str) -> None:
+    assert share_a_form(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("SWE", "SWAY", True),
+        ("HTUN", "HTOON", True),
+        ("THEIN", "HTEIN", True),
+        ("YE", "YAY", True),
+        ("HTAY", "HTE", True),
+        ("THAN", "TAN", False),  # TAN is Chinese 陈, not Burmese သန်း
+        ("AUNG", "AING", False),
+        ("MYINT", "MYAT", False),
+    ],
+)
+def test_it_makes_burmese_syllable_spellings_equivalent(a: str, b: str, same: bool) -> None:
+    assert equivalent(a, b) is same
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("AUNG SAN", "SAN AUNG"),  # the order of a Burmese name carries meaning
+        ("KO MIN JUN", "MIN JUN"),  # KO is a Korean surname here: the rest is not Burmese
+        ("MA XIAO MING", "XIAO MING"),
+    ],
+)
+def test_it_keeps_burmese_lookalikes_apart(a: str, b: str) -> None:
+    assert not share_a_form(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("นายสมชาย สุวรรณรัตน์", "SOMCHAI SUVANNARAT"),  # Mr glued to the name
+        ("นางสาวอัญชลี ประเสริฐสุข", "ANCHALEE PRASOETSUK"),  # Miss
+        ("นางสุนิสา มีสุข", "SUNISA MEESUK"),  # Mrs
+        ("ธิดา ศรีสุข", "MRS. TIDA SISUK"),
+        ("PRASOET ONSI", "PRASERT ONSRI"),
+        ("SIRIPHON SANGTHONG", "SIRIPORN SAENGTHONG"),
+        ("CHAIWAT CHANKAEW", "CHAIYAWAT CHANKAEO"),
+        ("PHONTHIP SRIWONG", "PORNTIP SIWONG"),
+        ("ณัฐพล นาคสวัสดิ์", "NUTTAPON NAKSAWAT"),
+        ("สุทธิพงษ์ ทองสุข", "SUTTHIPHONG THONGSOOK"),
+    ],
+)
+def test_it_meets_thai_names_in_the_spellings_holders_use(a: str, b: str) -> None:
+    assert share_a_form(a, b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("SOMCHAI SAENGTHONG", "SOMSAK SAENGTHONG"),
+        ("SIRIPORN MEESUK", "SIRIPHAN MEESUK"),
+        ("THOMAS GONZALEZ", "TOMAS GONZALEZ"),  # not Thai: no Thai spelling rule
+        ("นายวีระ แสงทอง", "WIRAT SAENGTHONG"),
+    ],
+)
+def test_it_keeps_different_thai_names_apart(a: str, b: str) -> None:
+    assert not share_a_form(a, b)
+
+
+@pytest.mark.parametrize(
+    ("name", "dialect"),
+    [
+        ("刘天杰", "LAU TIN KIT"),
+        ("苏雪平", "SOO SUAT PENG"),
+        ("王平红", "ONG PENG ANG"),
+        ("黄海军", "NG HAI KUN"),
+        ("陳志明", "TAN CHEE BENG"),
+    ],
+)
+def test_it_reads_han_given_names_in_cantonese_and_hokkien(name: str, dialect: str) -> None:
+    assert dialect in forms(name)
+
+
+def test_it_keeps_different_han_given_names_apart_in_dialect() -> None:
+    assert not share_a_form("王平红", "王平华")
+    assert not share_a_form("刘天杰", "LAU TIN KIN")
+
+
 # --- canonical tokens and phonetic keys -------------------------------------------------------
 
 
@@ -489,7 +641,17 @@ def test_it_makes_signed_64_bit_keys_that_do_not_depend_on_the_process() -> None
 
 
 @pytest.mark.parametrize(
-    "name", ["RAJESH KUMAR SHARMA", "陈小明", "이지성", "Александр Сергеевич Пушкин"]
+    "name",
+    [
+        "RAJESH KUMAR SHARMA",
+        "陈小明",
+        "黄海军",
+        "이지성",
+        "Александр Сергеевич Пушкин",
+        "Цветкова Екатерина Романовна",
+        "นายชัยวัฒน์ ประเสริฐสุข",
+        "ဒေါ်ငြိမ်းဌေးမိုး",
+    ],
 )
 def test_it_keeps_the_number_of_blocking_keys_small(name: str) -> None:
     assert len(keys(name)) <= 40
@@ -508,7 +670,7 @@ def test_it_is_fast_enough_for_screening() -> None:
     name_forms("ZHANG WEI")  # tables loaded
     uncached = normalise._name_forms.__wrapped__
     assert per_call_microseconds(lambda: uncached("RAJESH KUMAR SHARMA")) < 150
-    for name in ("陈小明", "김민준", "محمد علي", "Александр Сергеевич Пушкин"):
+    for name in ("陈小明", "김민준", "محمد علي", "Александр Сергеевич Пушкин", "ဒေါ်ငြိမ်းဌေးမိုး"):
         assert per_call_microseconds(lambda n=name: uncached(n)) < 1000
     variants = name_forms("RAJESH KUMAR SHARMA").variants
     uncached_keys = normalise._variant_keys.__wrapped__
