@@ -147,8 +147,10 @@ def test_same_person_merges_everything_and_a_split_restores_both_exactly(
         "EJ4820193",
         "EK1112223",
     }
-    # The survivor is found under both spellings; the merged person is out of the index.
+    # The survivor is found under both spellings; the merged person is out of the index and
+    # out of every listing.
     assert not PersonKey.objects.filter(person=second).exists()
+    assert list(Person.objects.visible_to(cast.alice)) == [first]
     item.refresh_from_db()
     assert (item.status, item.decision, item.decided_by) == ("DECIDED", "SAME", cast.alice)
 

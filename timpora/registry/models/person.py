@@ -28,12 +28,13 @@ class PersonQuerySet(ScopedQuerySet["Person"]):
         categories = record_categories(user)
         if not categories:
             return self.none()
+        current = self.filter(merged_into__isnull=True)
         if categories >= {str(c) for c in FACT_CATEGORIES}:
-            return self.all()  # every person entered the registry through some fact
+            return current  # every person entered the registry through some fact
         linked = Q()
         for category in sorted(categories):
             linked |= Q(Exists(FACT_MODELS[category].objects.filter(person_id=OuterRef("pk"))))
-        return self.filter(linked)
+        return current.filter(linked)
 
 
 class Person(TimporaModel):
