@@ -272,8 +272,9 @@ def part_similarity(x: str, y: str) -> tuple[float, str]:
         return max(similarity, EQUAL_AT), "variant"
     if loose_key(x) == loose_key(y):
         return max(similarity, CLOSE_AT), "loose"
-    if similarity >= CLOSE_AT:
-        return similarity, "close"
+    if similarity >= CLOSE_AT or (min(len(x), len(y)) >= 3 and OSA.distance(x, y) <= 1):
+        # A letter off, or two letters swapped (CHE / CEH, YOON / YOAN).
+        return max(similarity, CLOSE_AT), "close"
     return similarity, "different"
 
 

@@ -73,12 +73,22 @@ def equivalent(a: str, b: str) -> bool:
 
 _LOOSE_REWRITES = (
     ("SHCH", "S"),
+    # Japanese Kunrei-shiki against Hepburn (TUYOSI / TSUYOSHI, ZYUNKO / JUNKO, TAKEUTI /
+    # TAKEUCHI, HUMIKO / FUMIKO), and the long O written OU (RYOU / RYO).
+    ("ZY", "J"),
+    ("JY", "J"),
+    ("SY", "S"),
+    ("TY", "CH"),
+    ("TSU", "TU"),
+    ("TU", "JU"),
+    ("TI", "JI"),
+    ("FU", "HU"),
     ("YEO", "YU"),
     ("YOU", "YU"),
     ("EO", "U"),
     ("EU", "U"),
     ("OO", "U"),
-    ("OU", "U"),
+    ("OU", "O"),
     ("EE", "I"),
     ("AE", "E"),
     ("PH", "F"),
