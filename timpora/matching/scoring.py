@@ -261,10 +261,10 @@ def part_similarity(x: str, y: str) -> tuple[float, str]:
     CHIHO, HYEONJUN / HYUNJUN), "close" (a letter or two off), "initial", or "different"."""
     if x == y:
         return 1.0, "exact"
+    if equivalent(x, y):  # before initials: U and WOO are one Korean surname
+        return 0.98, "variant"
     if len(x) == 1 or len(y) == 1:
         return (0.9, "initial") if x[0] == y[0] else (0.0, "different")
-    if equivalent(x, y):
-        return 0.98, "variant"
     similarity = JaroWinkler.normalized_similarity(x, y)
     if similarity >= 0.75 and phonetic_key(x) == phonetic_key(y):
         # Same sound by the transliteration-robust key (YURIY / IURII): a spelling variant,
@@ -285,13 +285,18 @@ class _Alignment:
     unmatched: tuple[str, ...]
 
 
-def _join_adjacent(parts: Sequence[str], other: Sequence[str]) -> tuple[str, ...]:
-    """Join neighbouring parts that the other name writes as one (XIAO MING / XIAOMING)."""
+def _join_adjacent(
+    parts: Sequence[str], other: Sequence[str], romanised: bool = False
+) -> tuple[str, ...]:
+    """Join neighbouring parts that the other name writes as one (XIAO MING / XIAOMING; for a
+    romanised name also in another romanisation: SUNG CHIN / SEONGJIN)."""
     others = set(other)
+    loose = {loose_key(p) for p in other} if romanised else set()
     out: list[str] = []
     i = 0
     while i < len(parts):
-        if i + 1 < len(parts) and parts[i] + parts[i + 1] in others:
+        joined = parts[i] + parts[i + 1] if i + 1 < len(parts) else ""
+        if joined and (joined in others or (romanised and loose_key(joined) in loose)):
             out.append(parts[i] + parts[i + 1])
             i += 2
         else:
@@ -307,8 +312,8 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: b
         weight = min(NAME_BASE + PER_LETTER_EQUAL * letters, NAME_MAX)
         return _Alignment(weight, tuple((x, x, "exact") for x in va), ())
     if len(va) != len(vb):
-        va = _join_adjacent(va, vb)
-        vb = _join_adjacent(vb, va)
+        va = _join_adjacent(va, vb, romanised)
+        vb = _join_adjacent(vb, va, romanised)
     candidates = []
     for i, x in enumerate(va):
         for j, y in enumerate(vb):
@@ -332,7 +337,9 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: b
         positions.append((i, j))
     unmatched = [x for i, x in enumerate(va) if i not in used_a]
     unmatched += [y for j, y in enumerate(vb) if j not in used_b]
-    letters = sum(min(len(x), len(y)) for x, y, how in pairs if how in ("exact", "variant"))
+    letters = sum(
+        min(len(x), len(y)) for x, y, how in pairs if how in ("exact", "variant", "close")
+    )
     weight = min(NAME_BASE + PER_LETTER_EQUAL * letters, NAME_MAX)
     for _, _, how in pairs:
         if how == "close":
@@ -347,7 +354,7 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: b
         # same parts in another order are another name.
         pairs = [(x, y, "reordered" if how != "different" else how) for x, y, how in pairs]
     if unmatched or any(how not in ("exact", "variant") for _, _, how in pairs):
-        weight = min(weight, ONE_PART_ONLY if len(pairs) == 1 else WEAK_NAME_MAX)
+        weight = min(weight, ONE_PART_ONLY if len(pairs) == 1 and unmatched else WEAK_NAME_MAX)
     return _Alignment(weight=weight, pairs=tuple(pairs), unmatched=tuple(unmatched))
 
 

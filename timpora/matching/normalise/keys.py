@@ -129,6 +129,7 @@ _PHONETIC_REWRITES = (
     ("DZH", "J"),
     ("DJ", "J"),
     ("TJ", "CH"),
+    ("NJ", "NY"),
     ("OE", "U"),
     ("PH", "F"),
     ("KH", "H"),
