@@ -35,7 +35,7 @@ from timpora.matching.scoring import ALGORITHM, score
 from timpora.registry.actions import RecordResult, upsert_with_history
 from timpora.registry.choices import FactKind, WatchList
 from timpora.registry.derived import refresh_derived
-from timpora.registry.models import Person
+from timpora.registry.models import IdentityConflict, Person
 from timpora.registry.records import WatchlistEntryRecord
 
 # --- watch lists ---------------------------------------------------------------------------
@@ -452,6 +452,7 @@ def match_persons(person_ids: Iterable[int], *, actor: User | None = None) -> Ma
     for start in range(0, len(ids), index.CHUNK):
         chunk = ids[start : start + index.CHUNK]
         result.indexed += len(index.index_persons(chunk))
+        _add(result.linked, raise_conflicts(chunk, actor=actor))
         unplaced = list(
             Person.objects.filter(
                 pk__in=chunk, needs_resolution=True, merged_into__isnull=True
@@ -476,6 +477,27 @@ def match_persons(person_ids: Iterable[int], *, actor: User | None = None) -> Ma
             _add(result.screened, screen_persons(unscreened, actor=actor))
             PersonForms.objects.filter(person_id__in=unscreened).update(screened_at=timezone.now())
     return result
+
+
+def raise_conflicts(person_ids: Sequence[int], *, actor: User | None = None) -> Raised:
+    """Raise every identity conflict of these persons (one passport number, two identities)
+    for review, whatever its score: only an officer can say whether they are one human."""
+    pairs = list(
+        IdentityConflict.objects.filter(
+            Q(person_id__in=person_ids) | Q(other_person_id__in=person_ids)
+        ).values_list("person_id", "other_person_id")
+    )
+    if not pairs:
+        return Raised()
+    identities = index.person_identities({x for pair in pairs for x in pair})
+    proposed = []
+    for a, b in pairs:
+        if a in identities and b in identities:
+            result = score(identities[a], identities[b])
+            proposed.append(
+                ProposedPair(a, b, result.value, result.reasons_as_dicts(), result.algorithm)
+            )
+    return propose_pairs(proposed, origin=ReviewOrigin.CONFLICT, actor=actor)
 
 
 def _add(total: Raised, part: Raised) -> None:

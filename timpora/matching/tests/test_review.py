@@ -280,3 +280,33 @@ def test_an_auditor_sees_but_does_not_decide(pair: Any, cast: Any) -> None:
     )
     assert answer.status_code == 403
     assert Merge.objects.count() == 0
+
+
+def test_an_identity_conflict_is_raised_for_review_whatever_its_score(
+    cast: Any, tmp_path: Path
+) -> None:
+    run(
+        "border-crossing",
+        _crossings(
+            tmp_path, "a.csv", [crossing(ZHANG, "HN-1", "ARRIVAL", "2026-03-02T18:55:00+07:00")]
+        ),
+        cast.imigrasi,
+    )
+    # The same passport with another name and birth date: kept as a second person.
+    other = {
+        **ZHANG,
+        "full_name": "WANG FANG",
+        "name_original": "",
+        "sex": "F",
+        "date_of_birth": "1970-01-01",
+    }
+    run(
+        "border-crossing",
+        _crossings(
+            tmp_path, "b.csv", [crossing(other, "HN-2", "ARRIVAL", "2026-03-04T10:00:00+07:00")]
+        ),
+        cast.imigrasi,
+    )
+    item = ReviewItem.objects.get()
+    assert item.origin == ReviewOrigin.CONFLICT and item.kind == ReviewKind.SAME
+    assert {r["factor"]: r["outcome"] for r in item.reasons}["document"] == "exact"
