@@ -324,7 +324,7 @@ SCREEN_THRESHOLD = env.fraction("TIMPORA_SCREEN_THRESHOLD", 0.80)
 # Splink's match probability from which `timpora resolve` proposes a pair.
 RESOLVE_THRESHOLD = env.fraction("TIMPORA_RESOLVE_THRESHOLD", 0.90)
 # Trained Splink models, one versioned file each.
-MATCHING_MODEL_DIR = DATA_DIR / "matching"
+MATCHING_MODEL_DIR = DATA_DIR / "matching" / "models"
 
 # Every variable read above, for the test that keeps docs/configuration.md complete.
 ENV_VARIABLES = frozenset(env.names)

@@ -54,6 +54,7 @@ def _isolated_settings(settings: Any, tmp_path: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.UPLOAD_DIR = tmp_path / "uploads"
+    settings.MATCHING_MODEL_DIR = tmp_path / "models"
 
 
 @pytest.fixture

@@ -50,7 +50,6 @@ from timpora.matching.splink_model import (
 )
 from timpora.registry.models import Person, TravelDocument
 
-DEFAULT_THRESHOLD = 0.9
 CHUNK = 20_000
 
 logger = logging.getLogger(__name__)
@@ -330,7 +329,7 @@ def find_pairs(
 ) -> ResolveReport:
     """Pairs of persons that the model finds to be one human, above ``threshold``."""
     if threshold is None:
-        threshold = float(getattr(settings, "RESOLVE_THRESHOLD", DEFAULT_THRESHOLD))
+        threshold = settings.RESOLVE_THRESHOLD
     training = training or Training()
     report = ResolveReport()
     phases = _Phases(report, progress)

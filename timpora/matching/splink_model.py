@@ -218,8 +218,8 @@ def model_settings() -> SettingsCreator:
 
 
 def models_dir() -> Path:
-    """Where trained models are kept: ``<data dir>/matching/models`` (created when missing)."""
-    directory = Path(settings.DATA_DIR) / "matching" / "models"
+    """Where trained models are kept: ``settings.MATCHING_MODEL_DIR`` (created when missing)."""
+    directory = Path(settings.MATCHING_MODEL_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     return directory
 

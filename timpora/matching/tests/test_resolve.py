@@ -116,7 +116,7 @@ def _registry() -> dict[str, tuple[int, int]]:
 
 @pytest.fixture
 def registry(reference_data: None, settings: Any, tmp_path: Path) -> dict[str, tuple[int, int]]:
-    settings.DATA_DIR = tmp_path  # models are saved under it
+    settings.MATCHING_MODEL_DIR = tmp_path / "models"  # models are saved there
     settings.RESOLVE_THRESHOLD = 0.9
     return _registry()
 
