@@ -10,22 +10,33 @@ The mix follows Batam (DOMAIN.md): mostly Singaporean and Malaysian weekend visi
 ferry, visitors from India, China, Korea, Japan, the Philippines and Vietnam, foreign workers of
 the industrial estates with their permits, some families and permanent residents. The population
 is clean: its facts agree with each other (the planted violations come in a later step).
+
+What the matching app must find is planted last, from a stream of its own (``plant``): the
+police's guest lists with a few guests copied under another spelling and a mistyped passport
+(possibly the same person as someone known), look-alikes (the same name, another date of birth),
+and the watch lists with their hits and clean traps. What was planted, and for whom, is written
+beside the files as ``planted.json``: the answers the demo's tests and its guide check against.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 from timpora.demo.identities import PassportOffice, new_traveller, weighted
+from timpora.demo.known import Key, Known, identity_of
 from timpora.demo.ledger import Ledger
-from timpora.demo.places import Geography, Places
+from timpora.demo.places import Company, Geography, Places
+from timpora.demo.police import blocks_of, lookalikes, police_checks
 from timpora.demo.residents import family_of, permanent_resident, spouse_of_citizen, worker
 from timpora.demo.travel import ROUTES, World
 from timpora.demo.visitors import long_haul_visitor, weekend_visitor
+from timpora.demo.watchlists import Lists, clean_traps, planted_hits, unlisted
 
 # Shares of the population; Singaporean weekenders make up the rest (about 40 %).
 WORKERS = 0.17
@@ -41,6 +52,19 @@ LONG_HAUL_NATIONALITIES = {
     "GBR": 0.03, "USA": 0.02,
 }  # fmt: skip
 MIN_PERSONS = 50
+PLANTED = "planted.json"
+
+
+def planted_counts(persons: int) -> dict[str, int]:
+    """How many of each planted case a population of ``persons`` gets (a few dozen in 6,000)."""
+    return {
+        "hits": max(4, round(persons / 600)),
+        "traps": max(2, round(persons / 1500)),
+        "duplicates": max(3, round(persons / 600)),
+        "lookalikes": max(2, round(persons / 2000)),
+        "banned": max(6, round(persons / 40)),
+        "wanted": max(2, round(persons / 250)),
+    }
 
 
 def _streams(seed: int, count: int) -> list[random.Random]:
@@ -64,7 +88,7 @@ def generate(
     unknown = sorted({r.checkpoint for r in ROUTES.values()} - geography.checkpoints)
     if unknown:
         raise ValueError(f"routes name checkpoints missing from the reference data: {unknown}")
-    places_rng, passports_rng, ledger_rng, rng = _streams(seed, 4)
+    places_rng, passports_rng, ledger_rng, rng, planting_rng = _streams(seed, 5)
     ledger = Ledger(today, ledger_rng)
     places = Places(places_rng, geography)
     world = World(rng, ledger, places, PassportOffice(passports_rng))
@@ -99,10 +123,48 @@ def generate(
         long_haul_visitor(world, who, companies)
         count += 1
     malaysians = round(persons * MALAYSIAN_VISITORS)
-    for index in range(malaysians + max(0, persons - count - malaysians)):
+    counts = planted_counts(persons)
+    singaporeans = max(0, persons - count - malaysians - counts["lookalikes"])
+    for index in range(malaysians + singaporeans):
         nationality = "MYS" if index < malaysians else "SGP"
         _, who = new_traveller(
             rng, world.passports, today, nationality, male_share=0.55, ages=(18, 75)
         )
         weekend_visitor(world, who)
-    return ledger.write(out_dir)
+    planting = World(planting_rng, ledger, places, world.passports, world.family_hosts)
+    planted = plant(planting, companies, counts)
+    paths = ledger.write(out_dir)
+    (out_dir / PLANTED).write_text(
+        json.dumps(planted, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return paths
+
+
+def _key(value: list[str]) -> Key:
+    return value[0], value[1]
+
+
+def plant(world: World, companies: list[Company], counts: dict[str, int]) -> dict[str, Any]:
+    """Plant what the matching app must find (and must not), each case on a person of its own."""
+    blocks = blocks_of(world)
+    known = Known()
+    for key, block in blocks.items():
+        known.add(key, identity_of(block))
+    used: set[Key] = set()
+    alike = lookalikes(world, known, blocks, companies, counts["lookalikes"], used)
+    used |= {_key(case["like"]) for case in alike} | {_key(case["person"]) for case in alike}
+    blocks = blocks_of(world)
+    duplicates = police_checks(world, known, blocks, counts["duplicates"], used)
+    used |= {_key(case["person"]) for case in duplicates}
+    lists = Lists(world.rng, world.ledger, world.passports)
+    hits = planted_hits(lists, known, blocks, counts["hits"], used)
+    used |= {_key(case["person"]) for case in hits}
+    traps = clean_traps(lists, known, blocks, counts["traps"], used)
+    unlisted(lists, known, "PENANGKALAN", counts["banned"])
+    unlisted(lists, known, "DPO", counts["wanted"])
+    return {
+        "duplicates": duplicates,
+        "lookalikes": alike,
+        "hits": hits,
+        "traps": traps,
+    }

@@ -9,6 +9,10 @@ A stay permit that was extended is sent twice, as Immigration's system sends it:
 (``ACTIVE`` until the end of its first term) in ``stay-permit.csv``, then its extension, an update
 of the same permit number with the later ``valid_until``, in ``stay-permit.updates.csv``. Loaded
 in that order, the registry keeps the first validity in the permit's history.
+
+The police send files of their own (``<kind>.police.csv``): the guest lists Polresta Barelang
+copies by hand at lodgings (residence reports) and the wanted list (``DPO`` watch-list entries).
+Watch lists come last, once every person is known.
 """
 
 from __future__ import annotations
@@ -59,11 +63,19 @@ FIELDS: dict[str, tuple[str, ...]] = {
         "kelurahan", "kecamatan", "city", "latitude", "longitude", *IDENTITY, "permit_type",
         "permit_number", "purpose", "check_in", "check_out", "reported_at",
     ),
+    "watchlist-entry": (
+        "list", "entry_id", "full_name", "aliases", "name_original", "sex", "date_of_birth",
+        "nationality", "passport_numbers", "reason", "action_on_hit", "owning_agency",
+        "legal_basis", "valid_from", "valid_until",
+    ),
 }  # fmt: skip
 
 # The kinds whose later changes come in a second file, ``<kind>.updates.csv``.
 UPDATED_KINDS = ("stay-permit",)
 UPDATES = ".updates"
+# The kinds the police send too, in a file of their own, ``<kind>.police.csv``.
+POLICE_KINDS = ("residence-report", "watchlist-entry")
+POLICE = ".police"
 
 
 def _files() -> dict[str, str]:
@@ -72,11 +84,14 @@ def _files() -> dict[str, str]:
         files[kind] = kind
         if kind in UPDATED_KINDS:
             files[kind + UPDATES] = kind
+        if kind in POLICE_KINDS:
+            files[kind + POLICE] = kind
     return files
 
 
 # Every file by name (``<name>.csv``) with the kind of its rows, in the order a loader must read
-# them: a kind's updates right after the kind's file, before the kinds that follow.
+# them: a kind's updates, then the police's file, right after the kind's file, before the kinds
+# that follow.
 FILES: dict[str, str] = _files()
 
 _SORT_KEYS: dict[str, tuple[str, ...]] = {
@@ -86,6 +101,7 @@ _SORT_KEYS: dict[str, tuple[str, ...]] = {
     "residence-registration": ("issued_on", "registration_number"),
     "border-crossing": ("crossed_at", "crossing_id"),
     "residence-report": ("check_in", "report_id"),
+    "watchlist-entry": ("valid_from", "entry_id"),
 }
 ISSUING_OFFICE = "Kanim Batam"
 _PERMIT_PREFIX = {"ITAS": "2C", "ITAP": "2D", "ITK": "1C", "VOA": "B1"}
@@ -115,7 +131,10 @@ class Ledger:
         self.now = datetime.combine(today, time())
         self.start = today - timedelta(days=365)
         self.rng = rng
-        self.rows: dict[str, list[dict[str, str]]] = {kind: [] for kind in FIELDS}
+        # Rows by file name (the updates excepted: they are kept apart until written).
+        self.rows: dict[str, list[dict[str, str]]] = {
+            name: [] for name in FILES if not name.endswith(UPDATES)
+        }
         self._extensions: list[tuple[date, dict[str, str]]] = []
         self._crossing_times: list[tuple[datetime, dict[str, str]]] = []
         self._stays: list[tuple[datetime, Place, dict[str, str]]] = []
@@ -258,6 +277,26 @@ class Ledger:
                 f"{short}-{at.date()}-{counters[(row['checkpoint'], at.date())]:06d}"
             )
 
+    def police_report(self, row: dict[str, str], at: datetime) -> None:
+        """A residence report copied by the police at ``at`` (numbered when written)."""
+        self.rows["residence-report" + POLICE].append({**row, "reported_at": stamp(at)})
+
+    def watchlist_entry(self, row: dict[str, str]) -> None:
+        """An entry of a watch list: the police's wanted list (DPO) goes to their own file."""
+        name = "watchlist-entry" + (POLICE if row["list"] == "DPO" else "")
+        self.rows[name].append(row)
+
+    def _number_police_reports(self) -> None:
+        """Polresta Barelang numbers the rows it copies per year, in the order it copied them."""
+        counters: dict[int, int] = defaultdict(int)
+        rows = self.rows["residence-report" + POLICE]
+        for row in sorted(
+            rows, key=itemgetter("reported_at", "reporter_id", "check_in", "passport_number")
+        ):
+            year = int(row["reported_at"][:4])
+            counters[year] += 1
+            row["report_id"] = f"BRL-{year}-{counters[year]:05d}"
+
     def _number_reports(self) -> None:
         counters: dict[tuple[int, int], int] = defaultdict(int)
         ordered = sorted(
@@ -281,9 +320,11 @@ class Ledger:
         """
         self._number_crossings()
         self._number_reports()
+        self._number_police_reports()
         out_dir.mkdir(parents=True, exist_ok=True)
         contents = {
-            kind: sorted(self.rows[kind], key=itemgetter(*_SORT_KEYS[kind])) for kind in FIELDS
+            name: sorted(rows, key=itemgetter(*_SORT_KEYS[FILES[name]]))
+            for name, rows in self.rows.items()
         }
         contents["stay-permit" + UPDATES] = [
             row

@@ -12,6 +12,13 @@ extensions in ``stay-permit.updates.csv``, imported right after it, so that the 
 each permit's first validity in its history (revision 1) under the extended one. A file that was
 already imported completely from the same agency is not imported again (importing the first
 terms again would roll the extended permits back): loading the same files again changes nothing.
+
+The police's files (``<kind>.police.csv``) come from the police: the guest lists copied at
+lodgings from Polresta Barelang, the wanted list (DPO) from Polda Kepri. The watch lists come
+last: importing them queues the re-screening of everyone against them
+(``matching.tasks.rescreen_entries``, run by the worker); the demo re-screens at once as well,
+so that its hits await the officers as soon as it is loaded (the queued task then finds them
+open and raises nothing twice).
 """
 
 from __future__ import annotations
@@ -21,10 +28,12 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from timpora.accounts.models import Agency, User
-from timpora.demo.ledger import FILES, UPDATES
+from timpora.demo.ledger import FILES, POLICE, UPDATES
 from timpora.exchange.choices import BatchStatus, Channel
 from timpora.exchange.models import ImportBatch
 from timpora.exchange.pipeline import file_digest, import_file
+from timpora.matching.actions import rescreen_for_entries
+from timpora.matching.models import WatchlistEntry
 from timpora.registry.actions import RecordResult
 from timpora.registry.models import Company
 from timpora.registry.models.facts import FACT_MODELS
@@ -39,7 +48,10 @@ SOURCES: dict[str, str] = {
     "residence-registration": "DISDUKCAPIL-BTM",
     "border-crossing": "IMI-BTM",
     "residence-report": "IMI-BTM",
+    "watchlist-entry": "IMI-BTM",
 }
+# The police's files: Polresta Barelang's guest lists, the wanted list of Polda Kepri.
+POLICE_SOURCES = {"residence-report": "POLRESTA-BRL", "watchlist-entry": "POLDA-KEPRI"}
 CHUNK = 2000
 _FACT_MODEL_OF_KIND = {str(model.kind): model for model in FACT_MODELS.values()}
 # What an update (an extension) changes, and so tells whether the registry holds it.
@@ -52,6 +64,12 @@ class DemoFileError(ValueError):
 
 def _path(out_dir: Path, name: str) -> Path:
     return out_dir / f"{name}.csv"
+
+
+def source_of(name: str) -> str:
+    """The agency a file comes from, by its name in ``FILES``."""
+    kind = FILES[name]
+    return POLICE_SOURCES[kind] if name.endswith(POLICE) else SOURCES[kind]
 
 
 def read_records(path: Path, kind: str, reference: Reference) -> list[Record]:
@@ -68,7 +86,7 @@ def read_records(path: Path, kind: str, reference: Reference) -> list[Record]:
 
 
 def _agencies() -> dict[str, Agency]:
-    codes = sorted(set(SOURCES.values()))
+    codes = sorted({source_of(name) for name in FILES})
     agencies = {a.code: a for a in Agency.objects.filter(code__in=codes)}
     missing = [code for code in codes if code not in agencies]
     if missing:
@@ -104,7 +122,7 @@ def load_directory(
     results: dict[str, RecordResult] = {}
     for name, kind in FILES.items():
         path = _path(out_dir, name)
-        source = agencies[SOURCES[kind]]
+        source = agencies[source_of(name)]
         done = (
             ImportBatch.objects.filter(
                 source=source, kind=kind, sha256=file_digest(path), status=BatchStatus.COMPLETED
@@ -119,9 +137,26 @@ def load_directory(
             if batch.rejected:
                 raise DemoFileError(f"{path}: {batch.rejected} rows rejected (batch {batch.code})")
             results[name] = _result(kind, batch)
+            if kind == "watchlist-entry":
+                _screen(path, kind, source, reference, actor)
         if progress:
             progress(name, results[name])
     return results
+
+
+def _screen(
+    path: Path, kind: str, source: Agency, reference: Reference, actor: User | None
+) -> None:
+    """Screen everyone against the entries of a watch-list file just imported."""
+    keys = [record.key for record in read_records(path, kind, reference)]
+    entries: list[int] = []
+    for start in range(0, len(keys), CHUNK):
+        entries.extend(
+            WatchlistEntry.objects.filter(
+                source=source, source_key__in=keys[start : start + CHUNK]
+            ).values_list("pk", flat=True)
+        )
+    rescreen_for_entries(sorted(entries), actor=actor)
 
 
 def _updated_already(kind: str, updates: Sequence[Record], source: str) -> set[str]:
@@ -159,12 +194,16 @@ def is_loaded(out_dir: Path) -> bool:
         return False
     reference = current_reference()
     for name, kind in FILES.items():
-        source = SOURCES[kind]
+        source = source_of(name)
         record = _last_record(_path(out_dir, name), kind, reference)
         if record is None:
             continue
         if kind == "company":
             found = Company.objects.filter(company_id=record.key, registered=True).exists()
+        elif kind == "watchlist-entry":
+            found = WatchlistEntry.objects.filter(
+                source__code=source, source_key=record.key
+            ).exists()
         elif name.endswith(UPDATES):
             found = bool(_updated_already(kind, [record], source))
         else:

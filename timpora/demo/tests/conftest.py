@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -10,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from timpora.demo.generate import generate
+from timpora.demo.generate import PLANTED, generate
+from timpora.demo.ledger import FILES
 
 TODAY = date(2026, 3, 15)
 SMALL = 300
@@ -33,12 +35,17 @@ class Population:
         return latest
 
     def persons(self) -> set[tuple[str, str]]:
+        """Every (nationality, passport) the files name: persons, and the copies of some."""
         return {
             (row["nationality"], row["passport_number"])
             for name in self.paths
-            if name != "company"
+            if FILES[name] not in ("company", "watchlist-entry")
             for row in self.rows(name)
         }
+
+    def planted(self) -> dict[str, list[dict[str, Any]]]:
+        """What the generator planted for the matching app to find (``planted.json``)."""
+        return dict(json.loads((self.folder / PLANTED).read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from django.contrib.auth import authenticate
@@ -8,7 +9,10 @@ from django.core.management import call_command
 from django.test import RequestFactory
 
 from timpora.audit.models import AuditEvent
+from timpora.demo.generate import PLANTED
 from timpora.demo.users import DEMO_USERS
+from timpora.matching.choices import ReviewKind, ReviewStatus
+from timpora.matching.models import ReviewItem
 from timpora.registry.models import Person
 
 
@@ -39,11 +43,28 @@ def logs_in(username: str, password: str) -> bool:
     return authenticate(request, username=username, password=password) is not None
 
 
+def copies(data_dir) -> int:
+    """The persons the police's copies under a mistyped passport added, until merged."""
+    planted = json.loads((data_dir / "demo" / "seed-2026" / PLANTED).read_text(encoding="utf-8"))
+    return len(planted["duplicates"])
+
+
 def test_it_loads_the_population_and_prints_where_to_log_in(reference_data, data_dir):
     output = run_demo()
-    assert Person.objects.count() == 300
+    assert Person.objects.count() == 300 + copies(data_dir)
     assert (data_dir / "demo" / "seed-2026" / "border-crossing.csv").is_file()
     assert "http://127.0.0.1:8000/" in output
+
+
+def test_it_prints_the_open_review_items_by_kind(reference_data, data_dir):
+    output = run_demo()
+    same = ReviewItem.objects.filter(kind=ReviewKind.SAME, status=ReviewStatus.OPEN).count()
+    hits = ReviewItem.objects.filter(kind=ReviewKind.HIT, status=ReviewStatus.OPEN).count()
+    assert same >= copies(data_dir)
+    assert hits > 0
+    line = f"Open review items: {same} possibly the same person, {hits} watch-list hits."
+    assert line in output
+    assert line in run_demo()  # and again when the population is already loaded
 
 
 def test_it_prints_passwords_that_log_the_demo_users_in(reference_data, data_dir):
@@ -72,4 +93,4 @@ def test_it_loads_a_population_only_once(reference_data, data_dir):
     run_demo()
     output = run_demo()
     assert "already loaded" in output
-    assert Person.objects.count() == 300
+    assert Person.objects.count() == 300 + copies(data_dir)

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import csv
+import json
 from collections import Counter, defaultdict
 from datetime import date, datetime
 
-from timpora.demo.generate import generate
+from timpora.demo.generate import PLANTED, generate, planted_counts
 from timpora.demo.ledger import FIELDS, FILES
 from timpora.demo.tests.conftest import SMALL, TODAY
 from timpora.registry.records import parse_row
@@ -17,16 +18,22 @@ KEYS = {
     "residence-registration": "registration_number",
     "border-crossing": "crossing_id",
     "residence-report": "report_id",
+    "residence-report.police": "report_id",
+    "watchlist-entry": "entry_id",
+    "watchlist-entry.police": "entry_id",
 }
 
 
 def _bytes(paths):
-    return {name: path.read_bytes() for name, path in paths.items()}
+    files = {name: path.read_bytes() for name, path in paths.items()}
+    folder = next(iter(paths.values())).parent
+    return {**files, PLANTED: (folder / PLANTED).read_bytes()}
 
 
 def test_it_writes_the_same_bytes_for_the_same_seed_and_day(population, tmp_path):
     again = generate(2026, tmp_path, persons=SMALL, today=TODAY)
     assert "stay-permit.updates" in again
+    assert "watchlist-entry.police" in again
     assert _bytes(again) == _bytes(population.paths)
 
 
@@ -77,7 +84,10 @@ def test_it_never_reuses_a_key(population):
 
 
 def test_it_writes_the_requested_number_of_persons(population):
-    assert len(population.persons()) == SMALL
+    # The police's copies under a mistyped passport are the same persons, once more.
+    copies = {tuple(case["copy"]) for case in population.planted()["duplicates"]}
+    assert copies <= population.persons()
+    assert len(population.persons() - copies) == SMALL
 
 
 def test_it_writes_more_than_five_thousand_persons_by_default(tmp_path):
@@ -85,6 +95,75 @@ def test_it_writes_more_than_five_thousand_persons_by_default(tmp_path):
     with paths["border-crossing"].open(encoding="utf-8", newline="") as handle:
         passports = {(r["nationality"], r["passport_number"]) for r in csv.DictReader(handle)}
     assert len(passports) > 5000
+    planted = json.loads((tmp_path / PLANTED).read_text(encoding="utf-8"))
+    wanted = planted_counts(6000)
+    assert {kind: len(cases) for kind, cases in planted.items()} == {
+        kind: wanted[kind] for kind in ("hits", "traps", "duplicates", "lookalikes")
+    }
+    with paths["watchlist-entry"].open(encoding="utf-8", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) > 100
+
+
+def test_it_plants_each_case_on_a_person_of_its_own(population):
+    planted = population.planted()
+    wanted = planted_counts(SMALL)
+    assert {kind: len(cases) for kind, cases in planted.items()} == {
+        kind: wanted[kind] for kind in ("hits", "traps", "duplicates", "lookalikes")
+    }
+    persons = [
+        tuple(case.get("person") or case["like"]) for cases in planted.values() for case in cases
+    ]
+    persons += [tuple(case["like"]) for case in planted["lookalikes"]]
+    assert len(persons) == len(set(persons))
+    assert set(persons) <= population.persons()
+
+
+def test_it_lists_the_hits_under_another_spelling_and_the_traps_under_the_same_name(population):
+    entries = {
+        f"{row['list']}|{row['entry_id']}": row
+        for name in ("watchlist-entry", "watchlist-entry.police")
+        for row in population.rows(name)
+    }
+    blocks = {
+        (row["nationality"], row["passport_number"]): row
+        for row in population.rows("border-crossing")
+    }
+    planted = population.planted()
+    for hit in planted["hits"]:
+        entry, person = entries[hit["entry"]], blocks[tuple(hit["person"])]
+        assert person["full_name"] not in {entry["full_name"], *entry["aliases"].split(";")}
+        assert person["date_of_birth"].startswith(entry["date_of_birth"])
+        assert person["passport_number"] not in entry["passport_numbers"]
+    for trap in planted["traps"]:
+        entry, person = entries[trap["entry"]], blocks[tuple(trap["like"])]
+        assert entry["full_name"] == person["full_name"]
+        assert entry["date_of_birth"][:4] != person["date_of_birth"][:4]
+
+
+def test_it_sends_the_wanted_list_from_the_police_and_the_entry_bans_from_immigration(
+    population,
+):
+    assert {row["list"] for row in population.rows("watchlist-entry.police")} == {"DPO"}
+    assert {row["owning_agency"] for row in population.rows("watchlist-entry.police")} == {
+        "POLDA-KEPRI"
+    }
+    assert {row["list"] for row in population.rows("watchlist-entry")} == {"PENANGKALAN"}
+    assert all(row["valid_from"] < TODAY.isoformat() for row in population.rows("watchlist-entry"))
+
+
+def test_it_copies_the_police_guest_lists_from_the_lodgings_reports(population):
+    reports = {
+        (row["reporter_id"], row["check_in"], row["passport_number"]): row
+        for row in population.rows("residence-report")
+    }
+    copies = {tuple(case["copy"]) for case in population.planted()["duplicates"]}
+    police = population.rows("residence-report.police")
+    assert len(police) > len(copies)
+    for row in police:
+        assert row["reporter_type"] == "LODGING"
+        assert row["check_in"] <= row["reported_at"] < TODAY.isoformat()
+        if (row["nationality"], row["passport_number"]) not in copies:
+            assert (row["reporter_id"], row["check_in"], row["passport_number"]) in reports
 
 
 def test_it_makes_singaporeans_and_malaysians_the_majority(population):

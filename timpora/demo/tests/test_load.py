@@ -5,9 +5,19 @@ import shutil
 from datetime import date
 
 import pytest
+from django.db.models import Q, QuerySet
 
 from timpora.demo.load import DemoFileError, is_loaded, load_directory
-from timpora.registry.models import BorderCrossing, FactRevision, Person, Stay, StayPermit
+from timpora.matching.choices import ReviewKind, ReviewStatus
+from timpora.matching.models import ReviewItem, WatchlistEntry
+from timpora.registry.models import (
+    BorderCrossing,
+    FactRevision,
+    Person,
+    Stay,
+    StayPermit,
+    TravelDocument,
+)
 from timpora.registry.queries import person_record
 
 UPDATES = "stay-permit.updates"
@@ -68,7 +78,56 @@ def test_it_shows_the_extension_on_the_holders_timeline(population, reference_da
 def test_it_records_each_kind_as_coming_from_its_agency(population, reference_data):
     load_directory(population.folder)
     assert set(StayPermit.objects.values_list("source__code", flat=True)) == {"IMI-BTM"}
-    assert set(Stay.objects.values_list("source__code", flat=True)) == {"IMI-BTM"}
+    # The lodgings report through Immigration (APOA); the police copy guest lists of their own.
+    assert set(Stay.objects.values_list("source__code", flat=True)) == {"IMI-BTM", "POLRESTA-BRL"}
+    lists = set(WatchlistEntry.objects.values_list("source__code", "list").distinct())
+    assert lists == {("IMI-BTM", "PENANGKALAN"), ("POLDA-KEPRI", "DPO")}
+
+
+def _person(key: list[str]) -> int:
+    return TravelDocument.objects.get(issuing_state_id=key[0], number=key[1]).person_id
+
+
+def _open(kind: str) -> QuerySet[ReviewItem]:
+    return ReviewItem.objects.filter(kind=kind, status=ReviewStatus.OPEN)
+
+
+def test_it_raises_the_planted_hits_and_duplicates_and_not_the_traps(
+    population, reference_data, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        load_directory(population.folder)
+    planted = population.planted()
+    hits = _open(ReviewKind.HIT)
+    for hit in planted["hits"]:
+        entry = WatchlistEntry.objects.get(source_key=hit["entry"])
+        assert set(hits.filter(entry=entry).values_list("person_id", flat=True)) == {
+            _person(hit["person"])
+        }, hit
+    for trap in planted["traps"]:
+        assert not hits.filter(entry__source_key=trap["entry"]).exists(), trap
+    same = _open(ReviewKind.SAME)
+    for duplicate in planted["duplicates"]:
+        a, b = sorted((_person(duplicate["person"]), _person(duplicate["copy"])))
+        assert same.filter(person_id=a, other_person_id=b).exists(), duplicate
+    for lookalike in planted["lookalikes"]:
+        person = _person(lookalike["person"])
+        assert not same.filter(Q(person_id=person) | Q(other_person_id=person)).exists()
+        assert not hits.filter(person_id=person).exists()
+    # The planted hits are all there are: the lists name nobody else in Batam.
+    assert hits.count() == len(planted["hits"])
+
+
+def test_it_raises_the_hits_without_waiting_for_the_worker(population, reference_data):
+    load_directory(population.folder)  # the queued re-screen never runs here
+    assert _open(ReviewKind.HIT).count() == len(population.planted()["hits"])
+
+
+def test_it_raises_nothing_more_when_loaded_again(population, reference_data):
+    load_directory(population.folder)
+    items = list(ReviewItem.objects.order_by("pk").values_list("pk", "kind", "status"))
+    load_directory(population.folder)
+    assert list(ReviewItem.objects.order_by("pk").values_list("pk", "kind", "status")) == items
 
 
 def test_it_changes_nothing_when_loaded_again(population, reference_data):

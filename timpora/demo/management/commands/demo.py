@@ -20,15 +20,20 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
 from django.utils import timezone
 
 from timpora.demo.generate import MIN_PERSONS, generate
 from timpora.demo.load import DemoFileError, is_loaded, load_directory
 from timpora.demo.users import Login, ensure_demo_users
+from timpora.matching.choices import ReviewKind, ReviewStatus
+from timpora.matching.models import ReviewItem
 from timpora.registry.actions import RecordResult
 from timpora.registry.models import Person
 
 MANIFEST = "manifest.json"
+# The command speaks English, whatever the language of the labels.
+_REVIEW_KINDS = {ReviewKind.SAME: "possibly the same person", ReviewKind.HIT: "watch-list hits"}
 
 
 def _manifest(out_dir: Path) -> dict[str, Any]:
@@ -82,6 +87,7 @@ class Command(BaseCommand):
                 f"The demo population of seed {seed} (as of {manifest.get('today')}) is "
                 f"already loaded, from {out_dir}."
             )
+            self._print_review()
             return
         today = timezone.localdate()
         began = time.monotonic()
@@ -102,6 +108,18 @@ class Command(BaseCommand):
             f"Loaded in {time.monotonic() - began:.1f} s; "
             f"{Person.objects.count()} persons in the registry."
         )
+        self._print_review()
+
+    def _print_review(self) -> None:
+        """The open review items by kind: what the matching app found for the officers."""
+        counts = dict(
+            ReviewItem.objects.filter(status=ReviewStatus.OPEN)
+            .values_list("kind")
+            .annotate(count=Count("pk"))
+            .values_list("kind", "count")
+        )
+        parts = [f"{counts.get(kind, 0)} {what}" for kind, what in _REVIEW_KINDS.items()]
+        self.stdout.write(f"Open review items: {', '.join(parts)}.")
 
     def _progress(self, kind: str, result: RecordResult) -> None:
         self.stdout.write(
