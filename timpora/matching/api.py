@@ -7,6 +7,7 @@ Every endpoint is scoped like the pages: another agency's item is a 404.
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 from django.conf import settings
@@ -52,11 +53,11 @@ class MatchOut(Schema):
     list: str
     entry_id: str
     score: float
-    reasons: list[ReasonOut]
+    reasons: builtins.list[ReasonOut]
     full_name: str
-    aliases: list[str]
+    aliases: builtins.list[str]
     date_of_birth: str
-    nationalities: list[str]
+    nationalities: builtins.list[str]
     reason: str = Field(..., description="why the person is listed")
     action_on_hit: str
     owning_agency: str
@@ -117,7 +118,7 @@ class EntrySide(Schema):
     list: str
     entry_id: str
     full_name: str
-    aliases: list[str]
+    aliases: builtins.list[str]
     date_of_birth: str
     reason: str
     action_on_hit: str
@@ -257,7 +258,7 @@ class DecisionOut(Schema):
 def decide_review_item(request: HttpRequest, code: str, body: DecisionIn) -> Any:
     """A decision contradicting an earlier one for the same pair answers 409 naming it; send
     again with ``confirm`` to record it anyway."""
-    user = request.user
+    user: Any = request.user
     item = get_object_or_404(_items(user), code=code)
     if user.is_auditor or (item.agency_id != user.agency_id and not user.is_coordinator):
         return problem(request, 403, _("Only the responsible agency decides this item."))

@@ -17,7 +17,7 @@ from django.db.models import Count, Q
 
 from timpora.core.bulk import insert_rows
 from timpora.matching.models import EntryKey, PersonForms, PersonKey, Watchlist, WatchlistEntry
-from timpora.matching.normalise import blocking_keys
+from timpora.matching.normalise import blocking_keys, dated_keys
 from timpora.matching.scoring import Identity, forms_of
 from timpora.registry.models import Person, TravelDocument
 
@@ -29,6 +29,12 @@ CHUNK = 2000
 def _chunks(ids: Sequence[int], size: int = CHUNK) -> Iterable[Sequence[int]]:
     for start in range(0, len(ids), size):
         yield ids[start : start + size]
+
+
+def keys_for(forms: Iterable[Sequence[str]], date_of_birth: str) -> set[int]:
+    """The blocking keys of a name's forms, with those carrying the year of birth when known."""
+    forms = list(forms)
+    return blocking_keys(forms) | dated_keys(forms, date_of_birth[:4])
 
 
 def person_names(person_ids: Sequence[int]) -> dict[int, list[str]]:
@@ -62,11 +68,20 @@ def index_persons(person_ids: Iterable[int], *, force: bool = False) -> list[int
                 "pk", flat=True
             )
         )
-        known = dict(
-            PersonForms.objects.filter(person_id__in=chunk).values_list("person_id", "names")
-        )
+        known = {
+            pid: (known_names, year)
+            for pid, known_names, year in PersonForms.objects.filter(
+                person_id__in=chunk
+            ).values_list("person_id", "names", "birth_year")
+        }
+        years = {
+            pid: (dob or "")[:4]
+            for pid, dob in Person.objects.filter(pk__in=chunk).values_list("pk", "date_of_birth")
+        }
         todo = [
-            pid for pid in chunk if pid not in merged and (force or known.get(pid) != names[pid])
+            pid
+            for pid in chunk
+            if pid not in merged and (force or known.get(pid) != (names[pid], years[pid]))
         ]
         gone = [pid for pid in chunk if pid in merged and pid in known]
         if not todo and not gone:
@@ -77,15 +92,20 @@ def index_persons(person_ids: Iterable[int], *, force: bool = False) -> list[int
             PersonKey.objects.filter(person_id__in=stale).delete()
             PersonForms.objects.filter(person_id__in=stale).delete()
             PersonForms.objects.bulk_create(
-                PersonForms(person_id=pid, forms=[list(v) for v in forms[pid]], names=names[pid])
+                PersonForms(
+                    person_id=pid,
+                    forms=[list(v) for v in forms[pid]],
+                    names=names[pid],
+                    birth_year=years[pid],
+                )
                 for pid in todo
             )
             insert_rows(
                 PersonKey._meta.db_table,
                 ["person_id", "key"],
-                [(pid, key) for pid in todo for key in sorted(blocking_keys(forms[pid]))],
+                [(pid, key) for pid in todo for key in sorted(keys_for(forms[pid], years[pid]))],
             )
-        changed.extend(pid for pid in todo if known.get(pid) != names[pid])
+        changed.extend(pid for pid in todo if known.get(pid, ([], ""))[0] != names[pid])
     return changed
 
 
@@ -93,12 +113,15 @@ def index_entries(entry_ids: Iterable[int]) -> None:
     """Normalise and key the names and aliases of these watch-list entries."""
     ids = sorted(set(entry_ids))
     for chunk in _chunks(ids):
-        entries = WatchlistEntry.objects.filter(pk__in=chunk).only(
-            "pk", "full_name", "name_original", "aliases"
+        entries = list(
+            WatchlistEntry.objects.filter(pk__in=chunk).only(
+                "pk", "full_name", "name_original", "aliases", "date_of_birth"
+            )
         )
         forms = {
             e.pk: forms_of([e.full_name, e.name_original, *(e.aliases or [])]) for e in entries
         }
+        years = {e.pk: (e.date_of_birth or "")[:4] for e in entries}
         with transaction.atomic():
             EntryKey.objects.filter(entry_id__in=chunk).delete()
             for pk, variants in forms.items():
@@ -109,7 +132,7 @@ def index_entries(entry_ids: Iterable[int]) -> None:
                 [
                     (pk, key)
                     for pk, variants in forms.items()
-                    for key in sorted(blocking_keys(variants))
+                    for key in sorted(keys_for(variants, years[pk]))
                 ],
             )
 
@@ -187,7 +210,7 @@ def persons_sharing_keys_with_entries(entry_ids: Sequence[int]) -> list[tuple[in
 
 
 def keys_of(identity: Identity) -> set[int]:
-    return blocking_keys(identity.name_variants())
+    return keys_for(identity.name_variants(), identity.date_of_birth)
 
 
 def candidate_entries(identity: Identity, limit: int = CANDIDATES) -> list[int]:

@@ -150,6 +150,7 @@ class PersonForms(models.Model):
     )
     forms = models.JSONField(default=builtins.list)
     names = models.JSONField(default=builtins.list, help_text=_("The names the forms came from."))
+    birth_year = models.CharField(max_length=4, blank=True)
     screened_at = models.DateTimeField(
         null=True, blank=True, help_text=_("When these names were last screened at import.")
     )

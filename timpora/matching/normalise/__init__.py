@@ -25,6 +25,7 @@ from timpora.matching.normalise.keys import (
 from timpora.matching.normalise.keys import (
     blocking_keys,
     canonical_token,
+    dated_keys,
     equivalent,
     loose_key,
     phonetic_key,
@@ -39,6 +40,7 @@ __all__ = [
     "Script",
     "blocking_keys",
     "canonical_token",
+    "dated_keys",
     "detect_script",
     "equivalent",
     "loose_key",

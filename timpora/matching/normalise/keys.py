@@ -230,3 +230,25 @@ def blocking_keys(variants: Iterable[Sequence[str]]) -> set[int]:
     for parts in variants:
         keys |= _variant_keys(tuple(parts))
     return keys
+
+
+@lru_cache(maxsize=65536)
+def _dated_variant_keys(parts: Parts, year: str) -> frozenset[int]:
+    keys = {f"YP|{year}|{_block_part(p)}" for p in parts if len(p) > 1}
+    keys.add(f"YJ|{year}|" + phonetic_key("".join(canonical_token(p) for p in sorted(parts))))
+    return frozenset(_key(k) for k in keys)
+
+
+def dated_keys(variants: Iterable[Sequence[str]], year: str) -> set[int]:
+    """Keys that carry the year of birth too: each part with the year (``YP|``) and the whole
+    name, parts sorted, with the year (``YJ|``).
+
+    Thousands share a common name; these keys rank first, among its holders, those born in the
+    same year, and still meet a name with a typo in one part (through its other parts).
+    """
+    if len(year) != 4 or not year.isdigit():
+        return set()
+    keys: set[int] = set()
+    for parts in variants:
+        keys |= _dated_variant_keys(tuple(parts), year)
+    return keys

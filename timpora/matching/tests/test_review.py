@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.db import models
+from django.utils import translation
 
 from timpora.audit.models import AuditEvent
 from timpora.exchange.tests.samples import run, write
@@ -207,9 +208,10 @@ def test_a_decision_that_contradicts_an_earlier_one_warns(pair: Any, cast: Any) 
         score=0.95,
         algorithm="test",
     )
-    with pytest.raises(ContradictsEarlierDecision) as refused:
+    with translation.override("en"), pytest.raises(ContradictsEarlierDecision) as refused:
         decide(again, Decision.SAME, actor=cast.bob)
-    assert "Different persons" in str(refused.value) or "Orang berbeda" in str(refused.value)
+    assert refused.value.earlier.decision == Decision.DIFFERENT
+    assert "said: Different persons." in str(refused.value)
     again.refresh_from_db()
     assert again.status == ReviewStatus.OPEN
     decided = decide(again, Decision.SAME, actor=cast.bob, confirm=True, note="Checked again")
