@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from timpora.core.bulk import insert_rows
 from timpora.matching.models import EntryKey, PersonForms, PersonKey, Watchlist, WatchlistEntry
@@ -140,8 +140,16 @@ def index_entries(entry_ids: Iterable[int]) -> None:
 # --- candidates ------------------------------------------------------------------------------
 
 
+#: In the set-based joins, keys held by more rows than this are left out (see POSTINGS_PER_KEY).
+FREQUENT_KEY = 5000
+
+
 def _ranked_pairs_sql(left: str, right: str, right_column: str, count: int) -> str:
-    """Per left person, the ``right`` rows sharing the most keys, best first (window function)."""
+    """Per left person, the ``right`` rows sharing the most keys, best first (window function).
+
+    Keys held by more than ``FREQUENT_KEY`` rows on the right are left out of the join: one
+    such key would pair every new holder of a common name with thousands of others.
+    """
     placeholders = ", ".join(["%s"] * count)
     return f"""
         SELECT a, b, shared FROM (
@@ -151,6 +159,11 @@ def _ranked_pairs_sql(left: str, right: str, right_column: str, count: int) -> s
                    ) AS position
             FROM {left} n JOIN {right} o ON o.key = n.key
             WHERE n.person_id IN ({placeholders})
+              AND n.key NOT IN (
+                  SELECT f.key FROM {right} f
+                  WHERE f.key IN (SELECT m.key FROM {left} m WHERE m.person_id IN ({placeholders}))
+                  GROUP BY f.key HAVING COUNT(*) > %s
+              )
             GROUP BY n.person_id, o.{right_column}
         ) ranked
         WHERE position <= %s
@@ -165,7 +178,7 @@ def person_candidates(person_ids: Sequence[int], limit: int = CANDIDATES) -> lis
         sql = _ranked_pairs_sql(table, table, "person_id", len(chunk))
         with connection.cursor() as cursor:
             # One more than the limit: the person itself always shares every key.
-            cursor.execute(sql, [*chunk, limit + 1])
+            cursor.execute(sql, [*chunk, *chunk, FREQUENT_KEY, limit + 1])
             for a, b, _ in cursor.fetchall():
                 if a != b:
                     pairs.add((min(a, b), max(a, b)))
@@ -180,7 +193,7 @@ def entry_candidates(person_ids: Sequence[int], limit: int = CANDIDATES) -> list
             PersonKey._meta.db_table, EntryKey._meta.db_table, "entry_id", len(chunk)
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*chunk, limit])
+            cursor.execute(sql, [*chunk, *chunk, FREQUENT_KEY, limit])
             pairs.extend((a, b) for a, b, _ in cursor.fetchall())
     return pairs
 
@@ -188,6 +201,7 @@ def entry_candidates(person_ids: Sequence[int], limit: int = CANDIDATES) -> list
 def persons_sharing_keys_with_entries(entry_ids: Sequence[int]) -> list[tuple[int, int]]:
     """Pairs (person, entry) for re-screening after these entries changed."""
     pairs: list[tuple[int, int]] = []
+    entries, persons = EntryKey._meta.db_table, PersonKey._meta.db_table
     for chunk in _chunks(sorted(set(entry_ids)), 500):
         placeholders = ", ".join(["%s"] * len(chunk))
         sql = f"""
@@ -196,15 +210,22 @@ def persons_sharing_keys_with_entries(entry_ids: Sequence[int]) -> list[tuple[in
                        ROW_NUMBER() OVER (
                            PARTITION BY e.entry_id ORDER BY COUNT(*) DESC, p.person_id
                        ) AS position
-                FROM {EntryKey._meta.db_table} e
-                JOIN {PersonKey._meta.db_table} p ON p.key = e.key
+                FROM {entries} e
+                JOIN {persons} p ON p.key = e.key
                 WHERE e.entry_id IN ({placeholders})
+                  AND e.key NOT IN (
+                      SELECT f.key FROM {persons} f
+                      WHERE f.key IN (
+                          SELECT m.key FROM {entries} m WHERE m.entry_id IN ({placeholders})
+                      )
+                      GROUP BY f.key HAVING COUNT(*) > %s
+                  )
                 GROUP BY e.entry_id, p.person_id
             ) ranked
             WHERE position <= %s
         """  # noqa: S608 - table names are ours; values are parameters
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*chunk, CANDIDATES * 10])
+            cursor.execute(sql, [*chunk, *chunk, FREQUENT_KEY, CANDIDATES * 10])
             pairs.extend(cursor.fetchall())
     return pairs
 
@@ -213,32 +234,43 @@ def keys_of(identity: Identity) -> set[int]:
     return keys_for(identity.name_variants(), identity.date_of_birth)
 
 
-def candidate_entries(identity: Identity, limit: int = CANDIDATES) -> list[int]:
-    """The watch-list entries sharing the most keys with this identity."""
-    keys = keys_of(identity)
+#: At most this many rows are read from one key's posting list. A key held by thousands (the
+#: pair MUHAMMAD + ALI) says little; the rows that matter share rarer keys too (the year of
+#: birth, the other parts), so truncating common keys keeps a query's work bounded.
+POSTINGS_PER_KEY = 1000
+
+
+def _shared_keys_sql(table: str, column: str, count: int) -> str:
+    parts = " UNION ALL ".join(
+        f"SELECT {column} FROM (SELECT {column} FROM {table} WHERE key = %s LIMIT %s) k{i}"  # noqa: S608
+        for i in range(count)
+    )
+    return f"""
+        SELECT {column}, COUNT(*) AS shared FROM ({parts}) postings
+        GROUP BY {column} ORDER BY shared DESC, {column} LIMIT %s
+    """  # noqa: S608 - table and column names are ours; values are parameters
+
+
+def _candidates(table: str, column: str, identity: Identity, limit: int) -> list[int]:
+    keys = sorted(keys_of(identity))
     if not keys:
         return []
-    rows = (
-        EntryKey.objects.filter(key__in=keys)
-        .values("entry_id")
-        .annotate(shared=Count("key"))
-        .order_by("-shared", "entry_id")[:limit]
-    )
-    return [row["entry_id"] for row in rows]
+    params: list[int] = []
+    for key in keys:
+        params += [key, POSTINGS_PER_KEY]
+    with connection.cursor() as cursor:
+        cursor.execute(_shared_keys_sql(table, column, len(keys)), [*params, limit])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def candidate_entries(identity: Identity, limit: int = CANDIDATES) -> list[int]:
+    """The watch-list entries sharing the most keys with this identity."""
+    return _candidates(EntryKey._meta.db_table, "entry_id", identity, limit)
 
 
 def candidate_persons(identity: Identity, limit: int = CANDIDATES) -> list[int]:
     """The persons sharing the most keys with this identity (linking one new record)."""
-    keys = keys_of(identity)
-    if not keys:
-        return []
-    rows = (
-        PersonKey.objects.filter(key__in=keys)
-        .values("person_id")
-        .annotate(shared=Count("key"))
-        .order_by("-shared", "person_id")[:limit]
-    )
-    return [row["person_id"] for row in rows]
+    return _candidates(PersonKey._meta.db_table, "person_id", identity, limit)
 
 
 # --- identities from rows ------------------------------------------------------------------
