@@ -15,7 +15,8 @@ database created and dropped by the script), after ``timpora init``:
    Thai, Myanmar, Malay, Western), each table row drawn with a Zipf skew (the tables are
    ordered commonest first: many ZHANG WEI, NGUYEN VAN NAM, MOHAMMED ALI). Name forms and
    blocking keys are computed by the app's own functions (``scoring.forms_of``,
-   ``normalise.blocking_keys``, exactly what ``index.index_entries`` / ``index_persons`` do) in
+   ``index.keys_for``: name and year-of-birth keys, exactly what ``index.index_entries`` /
+   ``index_persons`` do) in
    two worker processes and written with the bulk writers of ``timpora.core.bulk``. The real
    ``index.index_entries`` and ``index.index_persons`` are then timed on a sample of the loaded
    rows, and must give the same keys as the bulk path.
@@ -42,7 +43,6 @@ import bisect
 import datetime
 import hashlib
 import itertools
-import math
 import multiprocessing
 import os
 import platform
@@ -126,7 +126,7 @@ class Record:
 
 
 def make_record(rng: random.Random, c: cs.Culture, p: cs.Person, entry: bool) -> Record:
-    from timpora.matching.normalise import blocking_keys
+    from timpora.matching.index import keys_for
     from timpora.matching.scoring import forms_of
 
     f = c.forms(p)
@@ -143,7 +143,7 @@ def make_record(rng: random.Random, c: cs.Culture, p: cs.Person, entry: bool) ->
     names = [full, native, *aliases] if entry else [full, native]
     forms = forms_of(names)
     return Record(full, native, aliases, p.sex, birth, p.nationality, p.passport,
-                  [list(v) for v in forms], sorted(blocking_keys(forms)))  # fmt: skip
+                  [list(v) for v in forms], sorted(keys_for(forms, birth)))  # fmt: skip
 
 
 @dataclass
@@ -527,7 +527,7 @@ def screen_parts(queries: Sequence[Query]) -> dict[str, Any]:
 
     clear_name_caches()
     parts: dict[str, list[float]] = {"normalise": [], "candidates SQL": [], "load entries": [],
-                                     "score": [], "score, bounded (proposal)": []}  # fmt: skip
+                                     "score": [], "score, bounded, cold caches": []}  # fmt: skip
     cut = settings.SCREEN_THRESHOLD
     same: list[bool] = []
     saved: list[tuple[Any, list[tuple[int, Any]], list[int]]] = []
@@ -549,7 +549,7 @@ def screen_parts(queries: Sequence[Query]) -> dict[str, Any]:
         for pk in candidates:
             entry = entries.get(pk)
             if entry is not None:
-                result = score(query, index.entry_identity(entry))
+                result = score(query, index.entry_identity(entry), at_least=cut)
                 _ = result.value >= cut
         t4 = time.perf_counter()
         kept = [(pk, index.entry_identity(entries[pk])) for pk in candidates if pk in entries]
@@ -563,44 +563,19 @@ def screen_parts(queries: Sequence[Query]) -> dict[str, Any]:
         rows_read.append(EntryKey.objects.filter(key__in=index.keys_of(query)).count())
         if q.target is not None:
             in_candidates.append(q.target in candidates)
-    # The proposed pre-check, as a pass of its own from cold caches like the plain one: skip
-    # the name comparison where even the best name cannot lift the pair to the threshold.
+    # The check that bounding (names not compared when the other facts rule the threshold
+    # out, as screen() does) gives the same hits as scoring every pair in full.
     clear_name_caches()
     for query, kept, plain in saved:
         began = time.perf_counter()
         bounded = [
             pk for pk, other in kept
-            if (r := bounded_score(query, other, cut)) is not None and r.value >= cut
+            if score(query, other, at_least=cut).value >= cut
         ]  # fmt: skip
-        parts["score, bounded (proposal)"].append(time.perf_counter() - began)
+        parts["score, bounded, cold caches"].append(time.perf_counter() - began)
         same.append(bounded == plain)
     return {"parts": parts, "candidates": candidates_n, "rows_read": rows_read,
             "in_candidates": in_candidates, "per_score": per_score, "same": same}  # fmt: skip
-
-
-def bounded_score(a: Any, b: Any, cut: float) -> Any:
-    """score(a, b), or None where the pair cannot reach ``cut`` whatever its names say.
-
-    The name weight is at most ``scoring.NAME_MAX``; the other factors are cheap. Pairs with
-    a different date of birth (-10) are nearly all of a common name's candidates.
-    """
-    from timpora.matching import scoring
-
-    name_max = getattr(scoring, "NAME_MAX", None)
-    if name_max is None:
-        return scoring.score(a, b)
-    others = [
-        scoring.compare_dates(a.date_of_birth, b.date_of_birth),
-        scoring.compare_sex(a.sex, b.sex),
-        scoring.compare_nationalities(a.nationalities, b.nationalities),
-        scoring.compare_documents(a.documents, b.documents),
-    ]
-    if hasattr(scoring, "compare_addresses"):
-        others.append(scoring.compare_addresses(a.addresses, b.addresses))
-    weight = scoring.PRIOR + sum(r.weight for r in others if r.outcome != "missing")
-    if weight + name_max < math.log2(cut / (1 - cut)):
-        return None
-    return scoring.score(a, b)
 
 
 def _throughput_worker(
@@ -668,7 +643,10 @@ def linking(records: Sequence[Query]) -> dict[str, Any]:
         t1 = time.perf_counter()
         known = index.person_identities(candidates)
         t2 = time.perf_counter()
-        scores = {pk: score(query, other).value for pk, other in known.items()}
+        scores = {
+            pk: score(query, other, at_least=settings.MATCH_THRESHOLD).value
+            for pk, other in known.items()
+        }
         t3 = time.perf_counter()
         times.append(t3 - t0)
         for label, seconds in zip(parts, (t1 - t0, t2 - t1, t3 - t2), strict=True):
