@@ -23,6 +23,9 @@ from timpora.registry.models import Person, TravelDocument
 
 #: How many of the best candidates (by keys shared) are scored for one query.
 CANDIDATES = 100
+#: For each person of an import batch, how many of the best candidates are scored: the keys that
+#: carry the year of birth bring the likely ones first, and a batch links thousands at once.
+LINK_CANDIDATES = 30
 CHUNK = 2000
 
 
@@ -170,7 +173,9 @@ def _ranked_pairs_sql(left: str, right: str, right_column: str, count: int) -> s
     """  # noqa: S608 - table and column names are ours; values are parameters
 
 
-def person_candidates(person_ids: Sequence[int], limit: int = CANDIDATES) -> list[tuple[int, int]]:
+def person_candidates(
+    person_ids: Sequence[int], limit: int = LINK_CANDIDATES
+) -> list[tuple[int, int]]:
     """Pairs (person, other person) worth scoring, each pair once, lower id first."""
     pairs: set[tuple[int, int]] = set()
     table = PersonKey._meta.db_table
