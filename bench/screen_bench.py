@@ -391,7 +391,9 @@ def build(args: argparse.Namespace, entry_targets: set[int], person_targets: set
     with timed("key indexes (unique key+id, by id) built", s):
         run_sql(rebuild)
     with timed("ANALYZE / checkpoint", s):
-        refresh_statistics([WatchlistEntry, EntryKey, Person, PersonKey, PersonForms])
+        refresh_statistics(
+            [WatchlistEntry, EntryKey, Person, PersonKey, PersonForms, TravelDocument]
+        )
         if connection.vendor == "sqlite":
             run_sql(["PRAGMA wal_checkpoint(TRUNCATE)"])
     return built

@@ -15,11 +15,13 @@ from django.utils import timezone
 from timpora.accounts.models import User
 from timpora.audit.choices import Verb
 from timpora.audit.log import record as audit
+from timpora.core.bulk import refresh_statistics
 from timpora.matching import index
 from timpora.matching.choices import ReviewKind, ReviewOrigin, ReviewStatus
 from timpora.matching.models import (
     PairDecision,
     PersonForms,
+    PersonKey,
     ReviewItem,
     Watchlist,
     WatchlistEntry,
@@ -310,9 +312,13 @@ def match_persons(person_ids: Iterable[int], *, actor: User | None = None) -> Ma
     """
     result = Matched()
     ids = sorted(set(person_ids))
-    for start in range(0, len(ids), index.CHUNK):
+    for number, start in enumerate(range(0, len(ids), index.CHUNK)):
         chunk = ids[start : start + index.CHUNK]
         result.indexed += len(index.index_persons(chunk))
+        if number in (0, 3, 15, 63) and len(ids) > index.CHUNK:
+            # A large batch multiplies the index: let PostgreSQL's planner know (as the import
+            # does for the facts), so the candidate joins keep using the key index.
+            refresh_statistics([PersonKey, PersonForms])
         _add(result.linked, raise_conflicts(chunk, actor=actor))
         unplaced = list(
             Person.objects.filter(
