@@ -260,12 +260,27 @@ def test_it_keeps_different_russian_names_apart() -> None:
         ("まっちゃ", "MATCHA", []),
         ("キョウコ", "KYOKO", ["KYOUKO"]),
         ("佐藤さくら", "SATO SAKURA", ["SAKURA SATO"]),
+        ("石川 祥子", "ISHIKAWA SHOKO", ["ISHIKAWA SACHIKO", "ISHIKAWA YOSHIKO"]),
+        ("内藤直美", "NAITO NAOMI", ["NAITOH NAOMI"]),
     ],
 )
 def test_it_romanises_japanese_names(name: str, primary: str, also: list[str]) -> None:
     result = forms(name)
     assert result[0] == primary
     assert set(also) <= set(result)
+
+
+@pytest.mark.parametrize(
+    ("name", "reading"),
+    [
+        ("久保田雄一", "KUBOTA YUICHI"),
+        ("小笠原 真一", "OGASAWARA SHINICHI"),
+        ("五十嵐陽子", "IGARASHI YOKO"),
+        ("長谷川 美香", "HASEGAWA MIKA"),
+    ],
+)
+def test_it_reads_common_japanese_names_among_the_forms(name: str, reading: str) -> None:
+    assert reading in forms(name)
 
 
 def test_it_reads_kanji_both_ways_when_a_name_may_be_chinese_or_japanese() -> None:
@@ -292,6 +307,10 @@ def test_it_keeps_different_japanese_names_apart() -> None:
         ("خالد الفيصل", "KHALID AL FAISAL", ["KHALID ALFAISAL", "KHALID FAISAL"]),
         ("فاطمة بنت حسن", "FATIMA BINTI HASSAN", ["FATIMA HASSAN", "FATIMAH HASAN"]),
         ("مُحَمَّد", "MUHAMMAD", []),  # vowel marks ignored
+        ("مصطفى سعيد", "MUSTAFA SAEED", ["MOSTAFA SAID"]),
+        ("مريم النجار", "MARYAM AL NAJJAR", ["MARIAM AL NAGGAR", "MARYAM NAJJAR"]),
+        ("سلمان الجبوري", "SALMAN AL JUBOURI", ["SALMAN JUBURI"]),
+        ("طارق عادل", "TARIQ ADEL", ["TAREK ADIL"]),
     ],
 )
 def test_it_romanises_arabic_names(name: str, primary: str, also: list[str]) -> None:
