@@ -353,9 +353,28 @@ def _align(va: tuple[str, ...], vb: tuple[str, ...], romanised: bool, ordered: b
         # Where the order of the parts carries meaning (Burmese names have no surname), the
         # same parts in another order are another name.
         pairs = [(x, y, "reordered" if how != "different" else how) for x, y, how in pairs]
-    if unmatched or any(how not in ("exact", "variant") for _, _, how in pairs):
+    dropped_patronymic = _only_patronymic(unmatched, va, vb)
+    if dropped_patronymic and all(how in ("exact", "variant") for _, _, how in pairs):
+        # RAHMAT / RAHMAT BIN SUPARMAN: the father's name, written by one agency and not by the
+        # other, is a dropped part that carries no doubt about the person's own name.
+        pass
+    elif unmatched or any(how not in ("exact", "variant") for _, _, how in pairs):
         weight = min(weight, ONE_PART_ONLY if len(pairs) == 1 and unmatched else WEAK_NAME_MAX)
     return _Alignment(weight=weight, pairs=tuple(pairs), unmatched=tuple(unmatched))
+
+
+_PATRONYMIC_PARTICLES = frozenset({"BIN", "BINTI", "BT", "BTE", "BINTE", "BN", "IBN", "BINT"})
+
+
+def _only_patronymic(unmatched: Sequence[str], va: Sequence[str], vb: Sequence[str]) -> bool:
+    """Whether the unmatched parts are exactly one side's trailing ``BIN <father>``."""
+    if not unmatched:
+        return False
+    for parts in (va, vb):
+        for i, part in enumerate(parts[1:], start=1):
+            if part in _PATRONYMIC_PARTICLES:
+                return list(parts[i:]) == list(unmatched)
+    return False
 
 
 def compare_names(

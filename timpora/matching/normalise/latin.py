@@ -26,7 +26,7 @@ _ABD = frozenset({"ABD", "ABDUL", "ABDEL", "ABDOUL", "ABDU", "ABDOL", "ABDAL"})
 _ABD_JOINED = re.compile(r"^(?:ABD[UOE]?L|ABDU([TDRZSNL])(?=\1))(?!L?AH?$)([A-Z]{3,})$")
 _ARTICLES = frozenset({"AL", "EL", "UL"})
 _SUN_LETTERS = frozenset("TDRZSNL")
-_PATRONYMIC = frozenset({"BIN", "BINTI", "IBN", "BINT", "BT", "BTE", "BINTE"})
+_PATRONYMIC = frozenset({"BIN", "BINTI", "IBN", "BINT", "BT", "BTE", "BINTE", "BN"})
 
 
 def _latin_bases(name: str) -> list[Parts]:
@@ -104,7 +104,7 @@ def _article_forms(parts: Parts) -> list[Parts]:
 def _patronymic_forms(parts: Parts) -> list[Parts]:
     """MOHD ALI BIN ABU BAKAR also as MOHD ALI ABU BAKAR (and B. read as BIN in the middle)."""
     inner = range(1, len(parts) - 1)
-    drop = {i for i in inner if parts[i] in _PATRONYMIC or (parts[i] == "B" and len(parts) > 3)}
+    drop = {i for i in inner if parts[i] in _PATRONYMIC or (parts[i] == "B" and len(parts) >= 3)}
     if not drop:
         return [parts]
     return [parts, tuple(p for i, p in enumerate(parts) if i not in drop)]

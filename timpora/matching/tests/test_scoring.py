@@ -141,3 +141,27 @@ def test_document_numbers(a: list[str], b: list[str], outcome: str) -> None:
 def test_the_settings_default_to_the_scorers_thresholds() -> None:
     assert settings.MATCH_THRESHOLD == scoring.DEFAULT_REVIEW_THRESHOLD
     assert settings.SCREEN_THRESHOLD == scoring.DEFAULT_SCREEN_THRESHOLD
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # A father's name written by one agency and not the other (Malay/Indonesian names).
+        (who("RAHMAT", "1976-09-08", "IDN"), who("RAHMAT BIN SUPARMAN", "1976-09-08", "IDN")),
+        (who("ZULKIFLI B. EKO", "1984-02-03"), who("ZULKIFLI BIN EKO", "1984-02-03")),
+        (
+            who("MUHAMMAD ABDUL RAHMAN BN ISMAIL", "1971"),
+            who("MUHAMMAD ABDUL RAHMAN BIN ISMAIL", "1971-09-24"),
+        ),
+        # The Balinese I / NI before the birth-order name.
+        (who("WAYAN SUDIRTA", "1964-04-03"), who("I WAYAN SUDIRTA", "1964-04-03")),
+    ],
+)
+def test_malay_and_indonesian_conventions(a: Identity, b: Identity) -> None:
+    assert score(a, b).value >= T, score(a, b).reasons
+
+
+def test_brothers_differ_even_with_the_father_name_in_common() -> None:
+    # The father's name in common, the person's own name not: two people.
+    assert score(who("AHMAD BIN ALI", "1980"), who("HASSAN BIN ALI", "1980-05-05")).value < T
+    assert score(who("RAHMAT", "1976"), who("AHMAD BIN RAHMAT", "1976-09-08")).value < T
