@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -279,14 +278,6 @@ def candidate_persons(identity: Identity, limit: int = CANDIDATES) -> list[int]:
 
 
 # --- identities from rows ------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Known:
-    """A person or entry as scored: its identity and what the review item needs."""
-
-    pk: int
-    identity: Identity
 
 
 def person_identities(person_ids: Iterable[int]) -> dict[int, Identity]:

@@ -131,17 +131,28 @@ def propose_pairs(
                     algorithm=p.algorithm,
                 )
             )
-        created = ReviewItem.objects.bulk_create(new_items, batch_size=1000)
-        raised.created = len(created)
-        raised.item_ids = [item.pk for item in created if item.pk]
-        if created:
-            audit(
-                actor=actor,
-                verb=Verb.REVIEW_RAISED,
-                subject_type="matching.reviewitem",
-                changes={"kind": ReviewKind.SAME, "origin": str(origin), **raised.as_dict()},
-            )
+        _create_items(new_items, ReviewKind.SAME, origin, actor, raised)
     return raised
+
+
+def _create_items(
+    items: list[ReviewItem],
+    kind: ReviewKind,
+    origin: ReviewOrigin | str,
+    actor: User | None,
+    raised: Raised,
+) -> None:
+    """Write the new items in bulk and audit them as one event."""
+    created = ReviewItem.objects.bulk_create(items, batch_size=1000)
+    raised.created = len(created)
+    raised.item_ids = [item.pk for item in created if item.pk]
+    if created:
+        audit(
+            actor=actor,
+            verb=Verb.REVIEW_RAISED,
+            subject_type="matching.reviewitem",
+            changes={"kind": str(kind), "origin": str(origin), **raised.as_dict()},
+        )
 
 
 def _hit_agencies(entry_ids: Iterable[int]) -> dict[int, int]:
@@ -206,16 +217,7 @@ def propose_hits(
                     algorithm=h.algorithm,
                 )
             )
-        created = ReviewItem.objects.bulk_create(new_items, batch_size=1000)
-        raised.created = len(created)
-        raised.item_ids = [item.pk for item in created if item.pk]
-        if created:
-            audit(
-                actor=actor,
-                verb=Verb.REVIEW_RAISED,
-                subject_type="matching.reviewitem",
-                changes={"kind": ReviewKind.HIT, "origin": str(origin), **raised.as_dict()},
-            )
+        _create_items(new_items, ReviewKind.HIT, origin, actor, raised)
     return raised
 
 
@@ -293,13 +295,6 @@ class Matched:
     indexed: int = 0
     linked: Raised = field(default_factory=Raised)
     screened: Raised = field(default_factory=Raised)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "indexed": self.indexed,
-            "linked": self.linked.as_dict(),
-            "screened": self.screened.as_dict(),
-        }
 
 
 def match_persons(person_ids: Iterable[int], *, actor: User | None = None) -> Matched:

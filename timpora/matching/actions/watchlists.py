@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -115,11 +115,17 @@ def entries_changed(entry_ids: Sequence[int]) -> None:
     index.index_entries(entry_ids)
     lists = set(WatchlistEntry.objects.filter(pk__in=entry_ids).values_list("list", flat=True))
     Watchlist.objects.filter(list__in=lists).update(changed_at=timezone.now())
+    _rescreen_after_commit(entry_ids)
+
+
+def _rescreen_after_commit(entry_ids: Iterable[int]) -> None:
+    """Screen everyone again against these entries in the worker, once the change is committed."""
+    ids = list(entry_ids)
 
     def enqueue() -> None:
-        from timpora.matching.tasks import rescreen_entries
+        from timpora.matching.tasks import rescreen_entries  # the task imports these actions
 
-        rescreen_entries.enqueue(list(entry_ids))
+        rescreen_entries.enqueue(ids)
 
     transaction.on_commit(enqueue)
 
@@ -136,14 +142,7 @@ def change_watchlist(watchlist: Watchlist, *, actor: User, **values: Any) -> Wat
     if changes:
         watchlist.save()
         audit(actor=actor, verb=Verb.WATCHLIST_CHANGED, subject=watchlist, changes=changes)
-        entry_ids = list(
+        _rescreen_after_commit(
             WatchlistEntry.objects.filter(list=watchlist.list).values_list("pk", flat=True)
         )
-
-        def enqueue() -> None:
-            from timpora.matching.tasks import rescreen_entries
-
-            rescreen_entries.enqueue(entry_ids)
-
-        transaction.on_commit(enqueue)
     return watchlist
