@@ -55,6 +55,16 @@ class Verb(models.TextChoices):
     SCREENED = "matching.screened", _("Screened against the watch lists")
     RESOLVE_RUN = "matching.resolve_run", _("Batch identity resolution run")
     WATCHLIST_CHANGED = "matching.watchlist_changed", _("Watch list changed")
+    DETECTION_RUN = "detection.run", _("Detection rules evaluated")
+    ALERTS_LISTED = "detection.alerts_listed", _("Alerts listed")
+    ALERT_VIEWED = "detection.alert_viewed", _("Alert viewed")
+    ALERT_ACKNOWLEDGED = "detection.alert_acknowledged", _("Alert acknowledged")
+    ALERT_DISMISSED = "detection.alert_dismissed", _("Alert dismissed")
+    ALERT_ESCALATED = "detection.alert_escalated", _("Alert escalated")
+    ALERT_RESOLVED = "detection.alert_resolved", _("Alert closed")
+    ALERTS_EXPORTED = "detection.alerts_exported", _("Alerts exported")
+    PARAMETER_CHANGED = "detection.parameter_changed", _("Legal parameter changed")
+    ALERT_ROUTES_CHANGED = "detection.routes_changed", _("Alert routing changed")
 
 
 class Purpose(models.TextChoices):

@@ -45,6 +45,10 @@ class TimporaAppConfig(AppConfig):
     def home_panels(self, request: HttpRequest) -> list[HomePanel]:
         return []
 
+    def schedule(self) -> None:
+        """Called by ``timpora worker`` about once a minute: enqueue this app's periodic tasks
+        that are due (each must be safe to enqueue twice)."""
+
 
 class CoreConfig(TimporaAppConfig):
     default = True

@@ -44,6 +44,7 @@ from timpora.exchange.choices import BatchStatus, Channel, RowStatus
 from timpora.exchange.formats import FORMATS, FileRefused, detect_format, read_table
 from timpora.exchange.models import ImportBatch, RawRecord
 from timpora.exchange.permissions import permission_for
+from timpora.exchange.signals import batch_imported
 from timpora.matching.actions import match_persons, record_watchlist_entries
 from timpora.registry.actions import RecordResult, record_facts
 from timpora.registry.choices import FactKind
@@ -250,6 +251,7 @@ def run_batch(batch: ImportBatch, *, progress: Progress | None = None) -> Import
     _derive(batch)
     _match(batch)
     _finish(batch)
+    _announce(batch)
     return batch
 
 
@@ -620,6 +622,16 @@ def _write(batch: ImportBatch, records: list[Record]) -> RecordResult:
     return record_facts(
         records, source=batch.source, actor=batch.submitted_by, audited=False, derive=False
     )
+
+
+def _announce(batch: ImportBatch) -> None:
+    """Tell the later apps (detection) which persons and companies the batch touched."""
+    rows = RawRecord.objects.filter(batch=batch)
+    persons = list(rows.filter(person__isnull=False).values_list("person_id", flat=True).distinct())
+    companies = (
+        list(rows.values_list("key", flat=True)) if batch.kind == FactKind.COMPANY else []
+    )
+    batch_imported.send(sender=ImportBatch, batch=batch, person_ids=persons, company_ids=companies)
 
 
 def _finish(batch: ImportBatch) -> None:

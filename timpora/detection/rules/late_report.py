@@ -1,0 +1,33 @@
+"""``LATE_REPORT``: PLACEHOLDER — being written; evaluates nothing yet."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from timpora.detection.choices import Severity, SubjectType
+from timpora.detection.frame import Frame
+from timpora.detection.rules.base import Context, Draft, Rule
+
+
+def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
+    return []
+
+
+def explain(facts: Mapping[str, Any], ctx: Context) -> str:
+    return ""
+
+
+RULE = Rule(
+    code="LATE_REPORT",
+    title=_("Late residence reports"),
+    subject_type=SubjectType.PLACE,
+    severity=Severity.LOW,
+    legal_basis="",
+    parameters=(),
+    evaluate=evaluate,
+    explain=explain,
+    reads_alerts=False,
+)

@@ -1,0 +1,32 @@
+"""Formatting for explanations: dates and numbers in the active language's conventions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.utils import formats
+
+
+def day(value: date | datetime | str | None) -> str:
+    """``2026-03-01`` → ``1 Maret 2026`` (Bahasa Indonesia) or ``1 March 2026`` (English)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return formats.date_format(value, "j F Y")
+
+
+def moment(value: datetime | str | None) -> str:
+    """A local date and time: ``1 Maret 2026 14.05`` / ``1 March 2026 14:05``."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return formats.date_format(value, "j F Y") + " " + formats.time_format(value, "TIME_FORMAT")
+
+
+def number(value: int | float) -> str:
+    """Indonesian grouping in either language: ``1.240``."""
+    return f"{int(value):,}".replace(",", ".")
