@@ -254,14 +254,15 @@ def _subject_details(subject_type: str, ids: Iterable[int]) -> dict[int, tuple[A
     ordered = sorted(ids)
     for chunk in _chunks(ordered, 5000):
         if subject_type == SubjectType.PERSON:
-            rows = Person.objects.filter(pk__in=chunk).values_list(
-                "pk", "current_kecamatan_id", "nationality_id"
-            )
-            details.update({pk: (kec, nat) for pk, kec, nat in rows})
+            persons = Person.objects.filter(pk__in=chunk)
+            for pk, kec, nat in persons.values_list("pk", "current_kecamatan_id", "nationality_id"):
+                details[pk] = (kec, nat)
         else:
-            model = Place if subject_type == SubjectType.PLACE else Company
-            rows = model.objects.filter(pk__in=chunk).values_list("pk", "kecamatan_id")
-            details.update({pk: (kec, None) for pk, kec in rows})
+            model: type[Place] | type[Company] = (
+                Place if subject_type == SubjectType.PLACE else Company
+            )
+            for pk, kec in model.objects.filter(pk__in=chunk).values_list("pk", "kecamatan_id"):
+                details[pk] = (kec, None)
     return details
 
 

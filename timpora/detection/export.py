@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, TextIO
+from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -56,7 +56,7 @@ def _passports(person_ids: Iterable[int]) -> dict[int, str]:
 
 
 def _subject(alert: Alert, passports: dict[int, str]) -> dict[str, Any]:
-    if alert.person_id:
+    if alert.person is not None:
         person = alert.person
         return {
             "full_name": person.full_name,
@@ -64,7 +64,7 @@ def _subject(alert: Alert, passports: dict[int, str]) -> dict[str, Any]:
             "passport_number": passports.get(person.pk, ""),
             "date_of_birth": person.date_of_birth,
         }
-    if alert.place_id:
+    if alert.place is not None:
         place = alert.place
         return {
             "reporter_id": place.reporter_id,
@@ -72,6 +72,8 @@ def _subject(alert: Alert, passports: dict[int, str]) -> dict[str, Any]:
             "address": place.address,
         }
     company = alert.company
+    if company is None:
+        raise ValueError(f"alert {alert.code} has no subject")
     return {"company_id": company.company_id, "name": company.name}
 
 
@@ -113,7 +115,7 @@ def export_rows(alerts: QuerySet[Alert], *, language: str = "id") -> Iterator[di
             }
 
 
-def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_jsonl(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     count = 0
     for row in rows:
         out.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -147,7 +149,7 @@ def flat(row: dict[str, Any]) -> dict[str, str]:
     return {key: neutralise_formula(str(value or "")) for key, value in cells.items()}
 
 
-def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
+def write_csv(rows: Iterable[dict[str, Any]], out: IO[str]) -> int:
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     count = 0

@@ -81,7 +81,7 @@ class Column:
 
 
 def _columns(*spec: tuple[str, str, str] | tuple[str, str]) -> tuple[Column, ...]:
-    return tuple(Column(s[0], s[1], s[2] if len(s) > 2 else INT) for s in spec)  # type: ignore[misc]
+    return tuple(Column(s[0], s[1], s[2] if len(s) > 2 else INT) for s in spec)
 
 
 class Frame:
@@ -239,11 +239,12 @@ class Frame:
         document that shares a number and issuing state with one of the persons in scope."""
         documents, persons = self._table("registry.TravelDocument"), self._table("registry.Person")
         source = f"{documents} d JOIN {persons} p ON p.id = d.person_id"
-        where, params = "WHERE p.merged_into_id IS NULL", []
+        where, params = "WHERE p.merged_into_id IS NULL", list[Any]()
         if self.scope is not None:
             inner, params = self._where(("person_id", self.scope.person_ids))
+            # Table names are ours and the values are parameters.
             where += (
-                " AND (d.number_key, d.issuing_state_id) IN "
+                " AND (d.number_key, d.issuing_state_id) IN "  # noqa: S608
                 f"(SELECT number_key, issuing_state_id FROM {documents} {inner})"
             )
         self._read(
@@ -292,6 +293,7 @@ class Frame:
                 ("permit_type", "permit_type", STR),
                 ("visa_index", "visa_index", STR),
                 ("status", "status", STR),
+                ("issued_on", "issued_on", DATE),
                 ("valid_from", "valid_from", DATE),
                 ("valid_until", "valid_until", DATE),
                 ("sponsor_company_id", "sponsor_company_id"),

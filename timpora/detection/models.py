@@ -245,8 +245,8 @@ class Alert(TimporaModel):
         return self.person or self.place or self.company
 
     @property
-    def subject_id(self) -> int | None:
-        return self.person_id or self.place_id or self.company_id
+    def subject_id(self) -> int:
+        return int(self.person_id or self.place_id or self.company_id or 0)
 
     @property
     def is_open(self) -> bool:

@@ -9,7 +9,7 @@ value that was valid then. :class:`Parameters` is the pure, in-memory view the r
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -215,7 +215,7 @@ class Period:
 class Parameters:
     """The parameter table as of one date, with every period kept for day-by-day sums."""
 
-    def __init__(self, periods: dict[str, Sequence[Period]], as_of: date) -> None:
+    def __init__(self, periods: Mapping[str, Sequence[Period]], as_of: date) -> None:
         self.periods = {
             code: sorted(rows, key=lambda p: p.valid_from) for code, rows in periods.items()
         }
