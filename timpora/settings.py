@@ -327,7 +327,7 @@ RESOLVE_THRESHOLD = env.fraction("TIMPORA_RESOLVE_THRESHOLD", 0.90)
 # Trained Splink models, one versioned file each.
 MATCHING_MODEL_DIR = DATA_DIR / "matching" / "models"
 # The worker sweeps every detection rule once a day, from this hour (local time) on.
-NIGHTLY_DETECTION_HOUR = env.integer("TIMPORA_NIGHTLY_DETECTION_HOUR", 1)
+NIGHTLY_DETECTION_HOUR = env.integer("TIMPORA_NIGHTLY_DETECTION_HOUR", 1, minimum=0)
 
 # Every variable read above, for the test that keeps docs/configuration.md complete.
 ENV_VARIABLES = frozenset(env.names)

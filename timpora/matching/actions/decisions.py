@@ -171,16 +171,18 @@ def _movable(
     if model is Person:
         rows = rows.exclude(pk=survivor.pk)
     for constraint in model._meta.constraints:
-        if (
-            isinstance(constraint, models.UniqueConstraint)
-            and field_name in constraint.fields
-            and constraint.condition is None
-        ):
+        if isinstance(constraint, models.UniqueConstraint) and field_name in constraint.fields:
             others = [f for f in constraint.fields if f != field_name]
             clash = model._default_manager.filter(
                 **{field_name: survivor}, **{f: models.OuterRef(f) for f in others}
             )
-            rows = rows.exclude(models.Exists(clash))
+            if constraint.condition is None:
+                rows = rows.exclude(models.Exists(clash))
+            else:
+                # A partial constraint (one live alert per rule and person) only binds the
+                # rows that meet its condition, on both sides.
+                clash = clash.filter(constraint.condition)
+                rows = rows.exclude(models.Q(models.Exists(clash)) & constraint.condition)
     return rows
 
 
