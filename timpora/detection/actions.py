@@ -125,7 +125,14 @@ def set_parameter(
         same_day.save()
         row = same_day
     else:
-        current = max((r for r in rows if r.valid_from < valid_from), key=lambda r: r.valid_from)
+        earlier = [r for r in rows if r.valid_from < valid_from]
+        if not earlier:
+            first = min(r.valid_from for r in rows)
+            raise ValidationError(
+                _("A value of %(code)s cannot start before its first value, of %(day)s.")
+                % {"code": code, "day": first.strftime("%d-%m-%Y")}
+            )
+        current = max(earlier, key=lambda r: r.valid_from)
         old = [str(current.value), current.legal_basis]
         current.valid_to = valid_from - timedelta(days=1)
         current.save(update_fields=["valid_to"])
@@ -351,6 +358,8 @@ def persist(
                 alert.closed_at = None
                 alert.condition_ended_at = None
                 alert.ended_reason = ""
+                # NEW again: nobody handles it until an officer acknowledges it anew.
+                alert.handled_by, alert.acknowledged_at = None, None
                 events.append(AlertEvent(alert=alert, kind=EventKind.REOPENED, at=now))
                 outcome.reopened += 1
             elif alert.condition_ended_at is not None:
@@ -404,6 +413,8 @@ def persist(
             "closed_at",
             "condition_ended_at",
             "ended_reason",
+            "handled_by",
+            "acknowledged_at",
             "explanation_id",
             "explanation_en",
             "facts",

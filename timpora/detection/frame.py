@@ -63,7 +63,8 @@ class _Dialect:
         if kind == TIME:
             if self.pg:
                 return f"CAST(EXTRACT(EPOCH FROM {expression}) AS BIGINT)"
-            return f"CAST(strftime('%s', {expression}) AS INTEGER)"
+            # '%%': Django's SQLite cursor turns '%s' into '?' when parameters are passed
+            return f"CAST(strftime('%%s', {expression}) AS INTEGER)"
         return expression
 
     def in_ids(self, expression: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
@@ -142,8 +143,11 @@ class Frame:
             self._loaded.discard(name)
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-        """Run a rule's query; ``$as_of`` is always bound to the as-of date."""
-        return self.db.execute(sql, {"as_of": self.as_of, **params}).fetchall()
+        """Run a rule's query; ``$as_of`` is always bound to the as-of date (when the query
+        uses it: DuckDB refuses a parameter a query does not name)."""
+        if "$as_of" in sql:
+            params = {"as_of": self.as_of, **params}
+        return self.db.execute(sql, params).fetchall()
 
     # --- Reading from the database ------------------------------------------------------
 
@@ -397,13 +401,27 @@ class Frame:
             WatchlistEntry.objects.filter(valid_from__lte=day)
             .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=day))
             .exclude(list__in=lists_off)
-            .values_list("id", "list", "date_of_birth", "passport_numbers")
+            .values_list(
+                "id",
+                "list",
+                "date_of_birth",
+                "passport_numbers",
+                "entry_id",
+                "reason",
+                "action_on_hit",
+            )
         )
         ids, lists, births, passports, numbers = [], [], [], [], []
-        for entry_id, list_code, born, numbers_of_entry in entries.iterator(chunk_size=10_000):
+        keys, reasons, actions = [], [], []
+        for entry_id, list_code, born, numbers_of_entry, code, reason, action in entries.iterator(
+            chunk_size=10_000
+        ):
             ids.append(entry_id)
             lists.append(list_code)
             births.append(born or "")
+            keys.append(code)
+            reasons.append(reason)
+            actions.append(action)
             for number in numbers_of_entry or ():
                 if key := document_key(str(number)):
                     passports.append(entry_id)
@@ -415,6 +433,9 @@ class Frame:
                     "id": pa.array(ids, pa.int64()),
                     "list": pa.array(lists, pa.string()),
                     "date_of_birth": pa.array(births, pa.string()),
+                    "entry_id": pa.array(keys, pa.string()),
+                    "reason": pa.array(reasons, pa.string()),
+                    "action_on_hit": pa.array(actions, pa.string()),
                 }
             ),
         )
