@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("timpora.audit.urls")),
     path("matching/", include("timpora.matching.urls")),
     path("exchange/", include("timpora.exchange.urls")),
+    path("detection/", include("timpora.detection.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -8,7 +8,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from timpora.accounts.access import record_categories
+from timpora.accounts.access import can_see_records, record_categories
+from timpora.accounts.choices import DataCategory
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -18,6 +19,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [(reverse("core:home"), _("Home"), "home")]
     if record_categories(user):
         items.append((reverse("registry:person_search"), _("Persons"), "persons"))
+    if can_see_records(user, DataCategory.ALERTS):
+        items.append((reverse("detection:inbox"), _("Alerts"), "alerts"))
     if getattr(user, "is_auditor", False):
         items.append((reverse("audit:event_list"), _("Audit log"), "audit"))
     if getattr(user, "is_agency_admin", False):

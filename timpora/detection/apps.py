@@ -1,10 +1,13 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
-from timpora.core.apps import TimporaAppConfig
+from timpora.core.apps import HomePanel, TimporaAppConfig
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
 
 
 class DetectionConfig(TimporaAppConfig):
@@ -25,6 +28,40 @@ class DetectionConfig(TimporaAppConfig):
         if day is not None and day != getattr(self, "_enqueued", None):
             nightly.enqueue(day)
             self._enqueued = day
+
+    def home_panels(self, request: HttpRequest) -> list[HomePanel]:
+        """Open and overdue alerts the user may see, when their agency may see alerts."""
+        from django.urls import reverse
+
+        from timpora.accounts.access import can_see_records
+        from timpora.accounts.choices import DataCategory
+        from timpora.core.apps import HomeFigure
+        from timpora.detection.queries import home_counts
+
+        if not can_see_records(request.user, DataCategory.ALERTS):
+            return []
+        open_count, overdue = home_counts(request.user)
+        inbox = reverse("detection:inbox")
+        return [
+            HomePanel(
+                str(_("Alerts")),
+                [
+                    HomeFigure(
+                        str(_("Open alerts")),
+                        open_count,
+                        str(_("new, acknowledged or escalated")),
+                        inbox,
+                    ),
+                    HomeFigure(
+                        str(_("Overdue alerts")),
+                        overdue,
+                        str(_("new and not acknowledged in time")),
+                        inbox,
+                    ),
+                ],
+                order=15,
+            )
+        ]
 
     def load_reference_data(self, *, log: Any) -> None:
         from timpora.detection.actions import ensure_defaults
