@@ -16,6 +16,7 @@ from timpora import __version__
 from timpora.accounts.api import router as accounts_router
 from timpora.accounts.api_auth import AUTH
 from timpora.core.problems import problem
+from timpora.detection.api import router as detection_router
 from timpora.exchange.api import router as exchange_router
 from timpora.matching.api import router as matching_router
 from timpora.registry.api import router as registry_router
@@ -37,6 +38,7 @@ api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
 api.add_router("/", exchange_router)
 api.add_router("/", matching_router)
+api.add_router("/", detection_router)
 
 
 @api.exception_handler(ValidationError)
