@@ -351,6 +351,9 @@ def persist(
                 continue
             if alert.status == AlertStatus.DISMISSED:
                 if alert.evidence_hash == fingerprint:
+                    if alert.condition_ended_at is not None:  # it holds again: not ended
+                        alert.condition_ended_at, alert.ended_reason = None, ""
+                        to_update.append(alert)
                     continue
                 alert.status = AlertStatus.NEW
                 alert.acknowledge_by = now + timedelta(hours=hours)

@@ -221,6 +221,19 @@ def test_a_dismissed_alert_stays_dismissed_on_the_same_evidence(world, cast, ale
     assert run.counts["OVERSTAY"]["reopened"] == 0
 
 
+def test_a_dismissed_alert_whose_condition_holds_again_loses_its_ended_mark(world, cast, alert):
+    actions.dismiss(alert, actor=cast.alice, reason="NOT_A_VIOLATION")
+    world.detect("2026-03-20", "OVERSTAY")  # as of a day inside the stay: no overstay
+    assert Alert.objects.get(pk=alert.pk).condition_ended_at is not None
+
+    world.detect("2026-04-10", "OVERSTAY")
+
+    kept = Alert.objects.get(pk=alert.pk)
+    assert kept.status == AlertStatus.DISMISSED
+    assert kept.condition_ended_at is None
+    assert kept.ended_reason == ""
+
+
 def test_a_new_arrival_reopens_a_dismissed_alert(world, cast, tan, alert):
     actions.dismiss(alert, actor=cast.alice, reason="NOT_A_VIOLATION")
     world.depart(tan, "2026-04-10 09:00")
