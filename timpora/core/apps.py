@@ -45,6 +45,11 @@ class TimporaAppConfig(AppConfig):
     def home_panels(self, request: HttpRequest) -> list[HomePanel]:
         return []
 
+    def person_panels(self, request: HttpRequest, person: Any) -> list[str]:
+        """Sections (rendered HTML) this app adds to a person's page for the user looking,
+        such as the person's open alerts and risk; nothing the user may not see."""
+        return []
+
     def schedule(self) -> None:
         """Called by ``timpora worker`` about once a minute: enqueue this app's periodic tasks
         that are due (each must be safe to enqueue twice)."""

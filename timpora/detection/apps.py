@@ -63,6 +63,40 @@ class DetectionConfig(TimporaAppConfig):
             )
         ]
 
+    def person_panels(self, request: HttpRequest, person: Any) -> list[str]:
+        """The person's live alerts routed to the user's agency, with the person's risk."""
+        from django.template.loader import render_to_string
+
+        from timpora.accounts.access import can_see_records
+        from timpora.accounts.choices import DataCategory
+        from timpora.detection.choices import OPEN_STATUSES
+        from timpora.detection.models import Alert
+        from timpora.detection.risk import Risk, risks
+        from timpora.detection.rules import RULES
+
+        if not can_see_records(request.user, DataCategory.ALERTS):
+            return []
+        alerts = list(
+            Alert.objects.visible_to(request.user)
+            .filter(person=person, status__in=OPEN_STATUSES)
+            .order_by("-first_detected_at")
+        )
+        if not alerts:
+            return []
+        rows = [
+            {
+                "alert": alert,
+                "title": RULES[alert.rule].title if alert.rule in RULES else alert.rule,
+                "text": alert.explanation(),
+            }
+            for alert in alerts
+        ]
+        risk = risks("person", [person.pk]).get(person.pk, Risk())
+        html = render_to_string(
+            "detection/_person_alerts.html", {"rows": rows, "risk": risk}, request=request
+        )
+        return [html]
+
     def load_reference_data(self, *, log: Any) -> None:
         from timpora.detection.actions import ensure_defaults
 

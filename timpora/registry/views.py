@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from timpora.audit.choices import Purpose
+from timpora.core.apps import TimporaAppConfig
 from timpora.core.htmx import render_page
 from timpora.core.querysets import get_visible_or_404
 from timpora.registry import queries
@@ -69,8 +72,14 @@ def person_detail(request: HttpRequest, code: str) -> HttpResponse:
     request.session[PURPOSE_SESSION_KEY] = purpose
     person = queries.view_person(user, code, purpose)
     record = queries.person_record(user, person)
+    panels = [
+        mark_safe(panel)  # noqa: S308 - each app renders its panel from its own template
+        for config in apps.get_app_configs()
+        if isinstance(config, TimporaAppConfig)
+        for panel in config.person_panels(request, person)
+    ]
     return render(
         request,
         "registry/person_detail.html",
-        {"person": person, "rec": record, "purpose": Purpose(purpose).label},
+        {"person": person, "rec": record, "purpose": Purpose(purpose).label, "panels": panels},
     )
