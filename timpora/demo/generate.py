@@ -9,13 +9,18 @@ derived from it, and the only date is ``today``.
 The mix follows Batam (DOMAIN.md): mostly Singaporean and Malaysian weekend visitors arriving by
 ferry, visitors from India, China, Korea, Japan, the Philippines and Vietnam, foreign workers of
 the industrial estates with their permits, some families and permanent residents. The population
-is clean: its facts agree with each other (the planted violations come in a later step).
+is clean: its facts agree with each other, and no detection rule has anything to say about it.
 
-What the matching app must find is planted last, from a stream of its own (``plant``): the
-police's guest lists with a few guests copied under another spelling and a mistyped passport
-(possibly the same person as someone known), look-alikes (the same name, another date of birth),
-and the watch lists with their hits and clean traps. What was planted, and for whom, is written
-beside the files as ``planted.json``: the answers the demo's tests and its guide check against.
+What the detection rules must find is planted next, from a stream of its own (``violations``):
+a few to a few dozen cases of each of the fifteen rules, and clean traps that look like a
+violation and are not. The planted persons are part of the size asked for. What the matching
+app must find is planted last, from another stream (``plant``): the police's guest lists with a
+few guests copied under another spelling and a mistyped passport (possibly the same person as
+someone known), look-alikes (the same name, another date of birth), and the watch lists with
+their hits and clean traps. What was planted, and for whom, is written beside the files as
+``planted.json``: the answers the demo's tests, its guide and ``bench/detect_eval.py`` check
+against (``rules``: the subjects each rule must raise an alert about; ``clean``: the traps, by
+kind, that must raise none).
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from timpora.demo.places import Company, Geography, Places
 from timpora.demo.police import blocks_of, lookalikes, police_checks
 from timpora.demo.residents import family_of, permanent_resident, spouse_of_citizen, worker
 from timpora.demo.travel import ROUTES, World
+from timpora.demo.violations import counts_of, persons_needed, plant_violations
 from timpora.demo.visitors import long_haul_visitor, weekend_visitor
 from timpora.demo.watchlists import Lists, clean_traps, planted_hits, unlisted
 
@@ -88,7 +94,7 @@ def generate(
     unknown = sorted({r.checkpoint for r in ROUTES.values()} - geography.checkpoints)
     if unknown:
         raise ValueError(f"routes name checkpoints missing from the reference data: {unknown}")
-    places_rng, passports_rng, ledger_rng, rng, planting_rng = _streams(seed, 5)
+    places_rng, passports_rng, ledger_rng, rng, planting_rng, violations_rng = _streams(seed, 6)
     ledger = Ledger(today, ledger_rng)
     places = Places(places_rng, geography)
     world = World(rng, ledger, places, PassportOffice(passports_rng))
@@ -124,15 +130,34 @@ def generate(
         count += 1
     malaysians = round(persons * MALAYSIAN_VISITORS)
     counts = planted_counts(persons)
-    singaporeans = max(0, persons - count - malaysians - counts["lookalikes"])
+    rules, traps = counts_of(persons)
+    planted_persons = counts["lookalikes"] + persons_needed(rules, traps)
+    singaporeans = max(0, persons - count - malaysians - planted_persons)
     for index in range(malaysians + singaporeans):
         nationality = "MYS" if index < malaysians else "SGP"
         _, who = new_traveller(
             rng, world.passports, today, nationality, male_share=0.55, ages=(18, 75)
         )
         weekend_visitor(world, who)
+    population = list(companies)  # the planted cases add companies of their own
+    violating = World(violations_rng, ledger, places, world.passports, world.family_hosts)
+    violations = plant_violations(violating, population, rules, traps)
     planting = World(planting_rng, ledger, places, world.passports, world.family_hosts)
-    planted = plant(planting, companies, counts)
+    planted = plant(planting, population, counts, avoid=violations.keys)
+    planted["rules"] = {
+        **violations.rules,
+        "WATCHLIST_HIT": [
+            {"case": f"listed as {case['full_name']} ({case['entry']})", "person": case["person"]}
+            for case in planted["hits"]
+        ],
+    }
+    planted["clean"] = {
+        **violations.clean,
+        "watchlist_namesake": [
+            {"case": f"namesake of {case['entry']}", "person": case["like"]}
+            for case in planted["traps"]
+        ],
+    }
     paths = ledger.write(out_dir)
     (out_dir / PLANTED).write_text(
         json.dumps(planted, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -144,13 +169,20 @@ def _key(value: list[str]) -> Key:
     return value[0], value[1]
 
 
-def plant(world: World, companies: list[Company], counts: dict[str, int]) -> dict[str, Any]:
-    """Plant what the matching app must find (and must not), each case on a person of its own."""
+def plant(
+    world: World,
+    companies: list[Company],
+    counts: dict[str, int],
+    *,
+    avoid: set[Key] | None = None,
+) -> dict[str, Any]:
+    """Plant what the matching app must find (and must not), each case on a person of its own
+    and none on the persons of ``avoid`` (those of the planted violations)."""
     blocks = blocks_of(world)
     known = Known()
     for key, block in blocks.items():
         known.add(key, identity_of(block))
-    used: set[Key] = set()
+    used: set[Key] = set(avoid or ())
     alike = lookalikes(world, known, blocks, companies, counts["lookalikes"], used)
     used |= {_key(case["like"]) for case in alike} | {_key(case["person"]) for case in alike}
     blocks = blocks_of(world)

@@ -19,19 +19,27 @@ last: importing them queues the re-screening of everyone against them
 (``matching.tasks.rescreen_entries``, run by the worker); the demo re-screens at once as well,
 so that its hits await the officers as soon as it is loaded (the queued task then finds them
 open and raises nothing twice).
+
+The detection rules, which run for what each imported batch touched, wait until every file is
+in: run file by file, they would judge persons on half their facts (an ITAS before its work
+permit, an arrival before its report) and raise alerts that the next file resolves. The caller
+runs them once, as of the population's day (``timpora demo`` does a full sweep).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from timpora.accounts.models import Agency, User
 from timpora.demo.ledger import FILES, POLICE, UPDATES
+from timpora.detection import signals as detection_signals
 from timpora.exchange.choices import BatchStatus, Channel
 from timpora.exchange.models import ImportBatch
 from timpora.exchange.pipeline import file_digest, import_file
+from timpora.exchange.signals import batch_imported
 from timpora.matching.actions import rescreen_for_entries
 from timpora.matching.models import WatchlistEntry
 from timpora.registry.actions import RecordResult
@@ -53,6 +61,7 @@ SOURCES: dict[str, str] = {
 # The police's files: Polresta Barelang's guest lists, the wanted list of Polda Kepri.
 POLICE_SOURCES = {"residence-report": "POLRESTA-BRL", "watchlist-entry": "POLDA-KEPRI"}
 CHUNK = 2000
+DETECTION_HOOK = "detection.detect_after_import"  # the dispatch uid of the rules' import hook
 _FACT_MODEL_OF_KIND = {str(model.kind): model for model in FACT_MODELS.values()}
 # What an update (an extension) changes, and so tells whether the registry holds it.
 _UPDATED_FIELDS = ("status", "valid_until")
@@ -119,6 +128,28 @@ def load_directory(
     agencies = _agencies()
     for name, kind in FILES.items():
         read_records(_path(out_dir, name), kind, reference)  # the demo's files must be clean
+    with _rules_waiting():
+        return _load(out_dir, reference, agencies, actor, progress)
+
+
+@contextmanager
+def _rules_waiting() -> Iterator[None]:
+    """No detection after each batch while the files are loaded (see the module's doc)."""
+    hook = detection_signals.detect_after_import
+    batch_imported.disconnect(hook, dispatch_uid=DETECTION_HOOK)
+    try:
+        yield
+    finally:
+        detection_signals.connect()
+
+
+def _load(
+    out_dir: Path,
+    reference: Reference,
+    agencies: dict[str, Agency],
+    actor: User | None,
+    progress: Callable[[str, RecordResult], None] | None,
+) -> dict[str, RecordResult]:
     results: dict[str, RecordResult] = {}
     for name, kind in FILES.items():
         path = _path(out_dir, name)

@@ -1,7 +1,9 @@
 """The police's guest lists, and foreigners who share a name with another.
 
-Polresta Barelang checks lodgings now and then and copies the guest list by hand: every guest
-present at the visit, most of them as their passports print them. A few are copied another way,
+Polresta Barelang checks lodgings now and then and copies the list of new guests by hand: every
+guest present at the visit who checked in since the day before, most of them as their passports
+print them. (A guest who checked in days earlier is not on that list: a copy dated days after a
+check-in would read as the lodging's late report.) A few are copied another way,
 the name as the clerk heard or wrote it (``spellings``) and the passport number mistyped (a digit
 changed, two swapped, the letter dropped), so that the registry cannot place the row by its
 document: it becomes a new person, and linking raises "possibly the same person" for an officer.
@@ -101,13 +103,14 @@ def _naive(stamp: str) -> datetime | None:
 
 
 def _visit_time(rng: random.Random, stay: dict[str, str], now: datetime) -> datetime:
-    """When the police came: while the guest was there, a few hours to a day after check-in."""
+    """When the police came: while the guest was there, a few hours after check-in."""
     check_in = _naive(stay["check_in"])
     if check_in is None:
         raise ValueError("a residence report without check-in")
     check_out = _naive(stay["check_out"]) or now
     latest = min(check_out - timedelta(minutes=30), now - timedelta(minutes=10))
-    latest = min(latest, check_in + timedelta(hours=30))
+    # Within the day: the copy's time must not read as a lodging's late report (LATE_REPORT).
+    latest = min(latest, check_in + timedelta(hours=20))
     earliest = check_in + timedelta(minutes=30)
     if latest <= earliest:
         return check_in + (min(check_out, now) - check_in) / 2
@@ -116,8 +119,13 @@ def _visit_time(rng: random.Random, stay: dict[str, str], now: datetime) -> date
 
 
 def _present(stay: dict[str, str], at: datetime) -> bool:
+    """Whether the guest is there at ``at`` and checked in since the day before (a new guest)."""
     check_in, check_out = _naive(stay["check_in"]), _naive(stay["check_out"])
-    return check_in is not None and check_in <= at and (check_out is None or check_out > at)
+    return (
+        check_in is not None
+        and at - timedelta(hours=20) <= check_in <= at
+        and (check_out is None or check_out > at)
+    )
 
 
 def police_checks(

@@ -41,6 +41,8 @@ RESIDENT_NATIONALITIES = {
     "AUS": 0.05, "GBR": 0.04, "NLD": 0.03,
 }  # fmt: skip
 SKTT_DAYS = 14
+# A permit whose first term ends within this many days of today has been extended already.
+EXTENDED_AHEAD_DAYS = 45
 
 
 @dataclass(frozen=True)
@@ -69,11 +71,16 @@ def tenure(rng: random.Random, today: date, *, departed: bool = False) -> Tenure
         early = rng.random() < 0.4  # left before the permit ran out: an exit permit (EPO)
         left = end - timedelta(days=rng.randint(20, 120) if early else rng.randint(0, 7))
         return Tenure(end - timedelta(days=365 * term - 1), end, end, False, left, early)
-    # At least 20 days in: every current holder has had the time to obtain an SKTT.
+    # At least 20 days in: every current holder has had the time to obtain an SKTT. A permit
+    # is extended well before its notice period (PERMIT_EXPIRING) begins: the permits about to
+    # end without an extension are planted (``violations``).
     start = today - timedelta(days=rng.randint(20, 700))
     first_end = start + timedelta(days=365 * term - 1)
-    if first_end < today + timedelta(days=15):
-        return Tenure(start, first_end, first_end + timedelta(days=365), extended=True)
+    if first_end < today + timedelta(days=EXTENDED_AHEAD_DAYS):
+        end = first_end + timedelta(days=365)
+        if end < today + timedelta(days=EXTENDED_AHEAD_DAYS):  # extended once more
+            end += timedelta(days=365)
+        return Tenure(start, first_end, end, extended=True)
     return Tenure(start, first_end, first_end)
 
 
@@ -103,11 +110,17 @@ def _settle(
     routes: dict[str, float],
     together_with: Settled | None = None,
     joins_on: date | None = None,
+    sktt: bool = True,
+    report: bool = True,
+    reported_after: timedelta | None = None,
+    absences: bool = True,
 ) -> Settled:
     """Arrival on the permit, absences, SKTT, the residence report and, if any, the last exit.
 
     ``together_with`` makes a dependant travel with the head of the family: the same ferry in,
-    the same trips home (those after the dependant came).
+    the same trips home (those after the dependant came). The planted violations leave out the
+    SKTT (``sktt``), the residence report (``report``) or the absences, or report late
+    (``reported_after``); the population itself always has them all.
     """
     rng, ledger = world.rng, world.ledger
     if together_with and joins_on is None:
@@ -129,7 +142,7 @@ def _settle(
     )
     if together_with:
         settled.absences = [t for t in together_with.absences if t.first > settled.arrival]
-    else:
+    elif absences:
         last = min(ledger.today, (term.left_on or term.end) - timedelta(days=20))
         first = max(ledger.start, settled.arrival.date() + timedelta(days=30))
         count = int(weighted(rng, {"0": 0.40, "1": 0.35, "2": 0.18, "3": 0.07}))
@@ -158,8 +171,9 @@ def _settle(
             who, "DEPARTURE", route.checkpoint, leaving, carrier=carrier, port=route.port
         )
         check_out = leaving - timedelta(minutes=rng.randint(120, 360))
-    if permit_type == "ITAS":
+    if permit_type == "ITAS" and sktt:
         issued = settled.arrival.date() + timedelta(days=rng.randint(2, SKTT_DAYS - 1))
+        issued = min(issued, ledger.today - timedelta(days=1))
         ledger.registration(
             who,
             home,
@@ -168,16 +182,19 @@ def _settle(
             issued_on=issued,
             valid_until=term.end,
         )
-    ledger.stay(
-        who,
-        home,
-        settled.arrival + timedelta(minutes=rng.randint(90, 480)),
-        check_out=check_out,
-        reported_after=report_delay(rng),
-        permit_type=permit_type,
-        permit_number=number,
-        purpose=purpose,
-    )
+    check_in = settled.arrival + timedelta(minutes=rng.randint(90, 480))
+    delay = report_delay(rng)
+    if report:
+        ledger.stay(
+            who,
+            home,
+            check_in,
+            check_out=check_out,
+            reported_after=reported_after or delay,
+            permit_type=permit_type,
+            permit_number=number,
+            purpose=purpose,
+        )
     return settled
 
 

@@ -43,9 +43,25 @@ class Population:
             for row in self.rows(name)
         }
 
-    def planted(self) -> dict[str, list[dict[str, Any]]]:
-        """What the generator planted for the matching app to find (``planted.json``)."""
+    def identities(self) -> set[tuple[str, str, str, str]]:
+        """Every identity the files name: (nationality, passport, name, date of birth). One
+        passport carried by two identities (planted for DOCUMENT_CONFLICT) is two persons."""
+        return {
+            (row["nationality"], row["passport_number"], row["full_name"], row["date_of_birth"])
+            for name in self.paths
+            if FILES[name] not in ("company", "watchlist-entry")
+            for row in self.rows(name)
+        }
+
+    def planted(self) -> dict[str, Any]:
+        """What the generator planted for the matching app and the rules to find
+        (``planted.json``)."""
         return dict(json.loads((self.folder / PLANTED).read_text(encoding="utf-8")))
+
+    def planted_persons(self, *rules: str) -> set[tuple[str, str]]:
+        """The persons planted for ``rules`` (nationality, passport)."""
+        cases = self.planted()["rules"]
+        return {tuple(case["person"]) for rule in rules for case in cases[rule]}  # type: ignore[misc]
 
 
 @pytest.fixture(scope="session")

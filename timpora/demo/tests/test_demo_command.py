@@ -11,6 +11,8 @@ from django.test import RequestFactory
 from timpora.audit.models import AuditEvent
 from timpora.demo.generate import PLANTED
 from timpora.demo.users import DEMO_USERS
+from timpora.detection.choices import LIVE_STATUSES, RunKind
+from timpora.detection.models import Alert, DetectionRun
 from timpora.matching.choices import ReviewKind, ReviewStatus
 from timpora.matching.models import ReviewItem
 from timpora.registry.models import Person
@@ -94,3 +96,17 @@ def test_it_loads_a_population_only_once(reference_data, data_dir):
     output = run_demo()
     assert "already loaded" in output
     assert Person.objects.count() == 300 + copies(data_dir)
+
+
+def test_it_runs_the_rules_once_and_prints_the_open_alerts_by_rule(reference_data, data_dir):
+    output = run_demo()
+    assert "Ran the 15 detection rules as of" in output
+    live = Alert.objects.filter(status__in=LIVE_STATUSES)
+    overstays = live.filter(rule="OVERSTAY").count()
+    assert overstays > 0
+    line = next(text for text in output.splitlines() if text.startswith("Open alerts:"))
+    assert line.startswith(f"Open alerts: {live.count()} in all; {overstays} OVERSTAY, ")
+    again = run_demo()  # already loaded: the alerts are printed, the rules not run again
+    assert "Ran the" not in again
+    assert line in again
+    assert DetectionRun.objects.filter(kind=RunKind.FULL).count() == 1

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from django.db.models import Q, QuerySet
 
-from timpora.demo.load import DemoFileError, is_loaded, load_directory
+from timpora.demo.load import DETECTION_HOOK, DemoFileError, is_loaded, load_directory
 from timpora.matching.choices import ReviewKind, ReviewStatus
 from timpora.matching.models import ReviewItem, WatchlistEntry
 from timpora.registry.models import (
@@ -30,7 +30,7 @@ def test_it_loads_every_row_of_every_file(population, reference_data):
         name: 0 if name == UPDATES else len(population.rows(name)) for name in population.paths
     }
     assert results[UPDATES].updated == len(population.rows(UPDATES))
-    assert Person.objects.count() == len(population.persons())
+    assert Person.objects.count() == len(population.identities())
 
 
 def test_it_loads_the_permits_in_their_latest_state(population, reference_data):
@@ -176,3 +176,14 @@ def test_it_names_the_file_and_line_of_a_row_that_does_not_parse(
     with pytest.raises(DemoFileError, match=r"border-crossing\.csv, line 4: direction"):
         load_directory(tmp_path)
     assert not BorderCrossing.objects.exists()
+
+
+def test_it_leaves_the_rules_until_every_file_is_in(population, reference_data):
+    from timpora.detection.models import Alert, DetectionRun
+    from timpora.exchange.signals import batch_imported
+
+    load_directory(population.folder)
+    assert not DetectionRun.objects.exists()
+    assert not Alert.objects.exists()
+    # The rules' import hook is back for the imports that follow.
+    assert any(entry[0][0] == DETECTION_HOOK for entry in batch_imported.receivers)

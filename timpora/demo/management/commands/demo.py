@@ -2,8 +2,11 @@
 
 The population of a seed is generated once into ``<DATA_DIR>/demo/seed-<N>/`` as exchange files
 and imported through the exchange app's importer; a second run finds it in the database and
-loads nothing. The log-ins are printed on every run, with fresh passwords. While it serves, a
-``timpora worker`` runs beside the server for the large uploads.
+loads nothing. Once loaded, every detection rule runs as of the population's day (a full
+sweep), so that the alerts of the planted cases await the officers; the open review items and
+the open alerts per rule are printed on every run. The log-ins are printed on every run, with
+fresh passwords. While it serves, a ``timpora worker`` runs beside the server for the large
+uploads.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import time
 from argparse import ArgumentParser
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,10 @@ from django.utils import timezone
 from timpora.demo.generate import MIN_PERSONS, generate
 from timpora.demo.load import DemoFileError, is_loaded, load_directory
 from timpora.demo.users import Login, ensure_demo_users
+from timpora.detection.choices import LIVE_STATUSES, RunKind
+from timpora.detection.engine import detect
+from timpora.detection.models import Alert, DetectionRun
+from timpora.detection.rules import RULES
 from timpora.matching.choices import ReviewKind, ReviewStatus
 from timpora.matching.models import ReviewItem
 from timpora.registry.actions import RecordResult
@@ -88,6 +96,10 @@ class Command(BaseCommand):
                 f"already loaded, from {out_dir}."
             )
             self._print_review()
+            as_of = date.fromisoformat(manifest["today"]) if manifest.get("today") else None
+            if as_of and not DetectionRun.objects.filter(kind=RunKind.FULL, as_of=as_of).exists():
+                self._detect(as_of)
+            self._print_alerts()
             return
         today = timezone.localdate()
         began = time.monotonic()
@@ -109,6 +121,28 @@ class Command(BaseCommand):
             f"{Person.objects.count()} persons in the registry."
         )
         self._print_review()
+        self._detect(today)
+        self._print_alerts()
+
+    def _detect(self, as_of: date) -> None:
+        """A full sweep of the rules as of the population's day."""
+        began = time.monotonic()
+        detect(as_of=as_of, kind=RunKind.FULL)
+        self.stdout.write(
+            f"Ran the {len(RULES)} detection rules as of {as_of} in "
+            f"{time.monotonic() - began:.1f} s."
+        )
+
+    def _print_alerts(self) -> None:
+        """The open alerts by rule: what the rules found for the officers."""
+        counts = dict(
+            Alert.objects.filter(status__in=LIVE_STATUSES)
+            .values_list("rule")
+            .annotate(count=Count("pk"))
+            .values_list("rule", "count")
+        )
+        parts = [f"{counts.get(code, 0)} {code}" for code in RULES]
+        self.stdout.write(f"Open alerts: {sum(counts.values())} in all; {', '.join(parts)}.")
 
     def _print_review(self) -> None:
         """The open review items by kind: what the matching app found for the officers."""
