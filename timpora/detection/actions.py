@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.accounts.choices import AgencyKind, Role
@@ -247,7 +247,7 @@ def _ended_texts(ctx: Context) -> tuple[str, str]:
             from timpora.detection.rules import text
 
             texts.append(
-                _g("The condition no longer held when the rules were evaluated as of %(day)s.")
+                gettext("The condition no longer held when the rules were evaluated as of %(day)s.")
                 % {"day": text.day(ctx.as_of)}
             )
     return texts[0], texts[1]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -74,7 +74,7 @@ def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
 
 
 def explain(facts: Mapping[str, Any], ctx: Context) -> str:
-    return _g(
+    return gettext(
         "On %(day)s, %(persons)s different foreigners were staying at this private address; "
         "%(least)s or more on one day within %(days)s days make a cluster to look into."
     ) % {

@@ -16,9 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from timpora.detection.choices import Severity, SubjectType
 from timpora.detection.frame import Frame
@@ -106,7 +105,7 @@ def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
 
 def _born(value: str) -> str:
     if not value:
-        return _g("unknown")
+        return gettext("unknown")
     if len(value) == 10:
         return text.day(value)
     return value
@@ -123,24 +122,24 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
         "born": _born(first["born"]),
     }
     if first["birth_differs"] and first["name_differs"]:
-        said = _g(
+        said = gettext(
             "Passport %(number)s (%(state)s) is also held by an identity known earlier, "
             "%(earlier)s born %(earlier_born)s, with another name and date of birth than this "
             "one's (%(name)s, born %(born)s)"
         )
     elif first["birth_differs"]:
-        said = _g(
+        said = gettext(
             "Passport %(number)s (%(state)s) is also held by an identity known earlier, "
             "%(earlier)s born %(earlier_born)s, with another date of birth than this one's "
             "(%(born)s)"
         )
     elif first["name_differs"]:
-        said = _g(
+        said = gettext(
             "Passport %(number)s (%(state)s) is also held by an identity known earlier under "
             "another name, %(earlier)s (this one: %(name)s)"
         )
     else:
-        said = _g(
+        said = gettext(
             "Passport %(number)s (%(state)s) is also held by an identity known earlier, "
             "%(earlier)s born %(earlier_born)s, recorded as a conflict when the records arrived"
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -60,7 +60,7 @@ def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
 
 
 def explain(facts: Mapping[str, Any], ctx: Context) -> str:
-    return _g(
+    return gettext(
         "Holds an ITAS issued on %(issued)s, %(days)s days ago, and no SKTT has been issued "
         "since it took effect on %(valid_from)s; an ITAS holder must register with Dukcapil "
         "within %(limit)s days (Perpres 96/2018)."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -54,7 +54,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     }
     if facts["over_limit"]:
         return (
-            _g(
+            gettext(
                 "Still in the country %(days)s days after the authorised stay ended on %(until)s: "
                 "more than %(limit)s days, so deportation and an entry ban apply (UU 6/2011 Pasal "
                 "78); the charge would be %(charge)s (PP 28/2019)."
@@ -62,7 +62,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
             % values
         )
     return (
-        _g(
+        gettext(
             "Still in the country %(days)s days after the authorised stay ended on %(until)s: "
             "an overstay charge of %(charge)s (PP 28/2019); deportation applies after %(limit)s "
             "days (UU 6/2011 Pasal 78)."

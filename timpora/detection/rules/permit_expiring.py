@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from timpora.detection.choices import Severity, SubjectType
 from timpora.detection.frame import Frame
@@ -67,7 +66,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     }
     if facts["days_left"] == 0:
         return (
-            _g(
+            gettext(
                 "The %(permit)s ends today, %(until)s, and no renewal is recorded; staying "
                 "after today would be an overstay (UU 6/2011 Pasal 78)."
             )

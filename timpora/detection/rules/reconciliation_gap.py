@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -81,7 +81,7 @@ def _interleave(first: str, first_ids: list[int], second: str, second_ids: list[
 
 
 def explain(facts: Mapping[str, Any], ctx: Context) -> str:
-    return _g(
+    return gettext(
         "On %(day)s Disnaker counts %(workers)s people with a work permit of this company "
         "and Immigration %(permits)s E23 work stay permits it sponsors: a difference of "
         "%(difference)s."

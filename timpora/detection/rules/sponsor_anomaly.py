@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -86,7 +86,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     }
     if facts["unknown"] and facts["alert_share"]:
         return (
-            _g(
+            gettext(
                 "Sponsors %(permits)s stay permits valid on %(day)s but is unknown to the company "
                 "registry, and %(alerted)s of their %(holders)s holders (%(percent)s%%) have an "
                 "open alert of overstay, work or unreported stay."
@@ -95,14 +95,14 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
         )
     if facts["unknown"]:
         return (
-            _g(
+            gettext(
                 "Sponsors %(permits)s stay permits valid on %(day)s but is unknown to the company "
                 "registry."
             )
             % values
         )
     return (
-        _g(
+        gettext(
             "%(alerted)s of the %(holders)s holders (%(percent)s%%) of the %(permits)s stay "
             "permits this company sponsors, valid on %(day)s, have an open alert of overstay, "
             "work or unreported stay."

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -121,7 +121,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     }
     if facts["still_here"]:
         return (
-            _g(
+            gettext(
                 "%(visits)s consecutive visa-free or visa-on-arrival visits from %(first)s, "
                 "the last still going on %(last)s, each at least %(shortest)s days long with "
                 "at most %(gap)s days outside the country between them: a possible visa run."
@@ -129,7 +129,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
             % values
         )
     return (
-        _g(
+        gettext(
             "%(visits)s consecutive visa-free or visa-on-arrival visits from %(first)s to "
             "%(last)s, each at least %(shortest)s days long with at most %(gap)s days outside "
             "the country between them: a possible visa run."

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from itertools import groupby
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -96,12 +96,12 @@ def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
 
 def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     phrases = {
-        "work_permit": _g("named in a work permit (RPTKA)"),
-        "company_housing": _g("housed by a company"),
-        "work_purpose": _g("reported as staying for work"),
+        "work_permit": gettext("named in a work permit (RPTKA)"),
+        "company_housing": gettext("housed by a company"),
+        "work_purpose": gettext("reported as staying for work"),
     }
     signs = "; ".join(phrases[sign] for sign in facts["signs"])
-    return _g(
+    return gettext(
         "In the country on a visit (%(permit)s) since %(arrived)s, yet during this visit "
         "%(signs)s (UU 6/2011 Pasal 122)."
     ) % {"permit": facts["permit_type"], "arrived": text.day(facts["arrived"]), "signs": signs}

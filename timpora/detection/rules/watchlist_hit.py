@@ -16,9 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import formats
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from timpora.detection.choices import Severity, SubjectType
 from timpora.detection.frame import Frame
@@ -143,7 +142,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     }
     if first["by"] == "passport":
         said = (
-            _g(
+            gettext(
                 "Holds a passport number of entry %(entry)s on the %(list)s list, listed for "
                 "“%(reason)s”; action on a hit: “%(action)s”"
             )
@@ -151,7 +150,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
         )
     else:
         said = (
-            _g(
+            gettext(
                 "Matches entry %(entry)s on the %(list)s list by name (score %(score)s) with a "
                 "compatible date of birth, listed for “%(reason)s”; action on a hit: "
                 "“%(action)s”"

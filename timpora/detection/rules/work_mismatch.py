@@ -13,7 +13,7 @@ from datetime import timedelta
 from itertools import groupby
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -100,7 +100,7 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     }
     if facts["employers"] and facts["housed_by"]:
         return (
-            _g(
+            gettext(
                 "Holds an E23 work stay permit sponsored by the company with NIB %(sponsors)s, "
                 "yet also a work permit for another employer (NIB %(employers)s) and was housed "
                 "in the last %(days)s days by another company (NIB %(housing)s)."
@@ -109,14 +109,14 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
         )
     if facts["employers"]:
         return (
-            _g(
+            gettext(
                 "Holds an E23 work stay permit sponsored by the company with NIB %(sponsors)s, "
                 "yet also a work permit for another employer (NIB %(employers)s)."
             )
             % values
         )
     return (
-        _g(
+        gettext(
             "Holds an E23 work stay permit sponsored by the company with NIB %(sponsors)s, yet "
             "was housed in the last %(days)s days by another company (NIB %(housing)s)."
         )

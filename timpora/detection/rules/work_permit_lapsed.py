@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from timpora.detection.choices import Severity, SubjectType
@@ -64,14 +64,14 @@ def explain(facts: Mapping[str, Any], ctx: Context) -> str:
     values = {"day": text.day(ctx.as_of), "paid": text.day(facts["paid_until"])}
     if facts["reason"] == LEVY_UNPAID:
         return (
-            _g(
+            gettext(
                 "Holds an E23 work stay permit valid on %(day)s, but the DKPTKA levy of the work "
                 "permit (RPTKA) valid that day was paid only until %(paid)s."
             )
             % values
         )
     return (
-        _g(
+        gettext(
             "Holds an E23 work stay permit valid on %(day)s, but no work permit (RPTKA) valid "
             "that day."
         )

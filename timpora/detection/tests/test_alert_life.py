@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from timpora.audit.models import AuditEvent
 from timpora.detection import actions
@@ -360,7 +360,7 @@ def test_a_step_from_the_wrong_state_is_refused(cast, alert, before, step):
 def test_an_auditor_cannot_act(cast, alert, step):
     extra = {"reason": "NOT_A_VIOLATION"} if step == "dismiss" else {}
 
-    with pytest.raises(NotAllowed, match="Auditors"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="Auditors"):
         getattr(actions, step)(alert, actor=cast.erin, **extra)
 
     assert Alert.objects.get(pk=alert.pk).status == AlertStatus.NEW
@@ -368,7 +368,7 @@ def test_an_auditor_cannot_act(cast, alert, step):
 
 
 def test_an_officer_the_alert_is_not_routed_to_cannot_act(cast, alert):
-    with pytest.raises(NotAllowed, match="not routed"):
+    with translation.override("en"), pytest.raises(NotAllowed, match="not routed"):
         actions.acknowledge(alert, actor=cast.charlie)
 
 
