@@ -143,6 +143,10 @@ def persons_needed(rules: dict[str, int], traps: dict[str, int]) -> int:
     return total + sum(TRAP_PERSONS[kind] * count for kind, count in traps.items())
 
 
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
 def person(who: Traveller) -> list[str]:
     return [who.nationality, who.passport_number]
 
@@ -181,7 +185,9 @@ class Planter:
         # planted cases change them; and the companies a case has used that way.
         self.gap: Counter[str] = Counter()
         self.reserved: set[str] = set()
-        self.lenders: set[str] = set()
+        # The sponsors of WORK_MISMATCH's workers, one case each: a company with several such
+        # holders among few permits would read as a SPONSOR_ANOMALY.
+        self.mismatch_sponsors: set[str] = set()
 
     # --- Days and people -------------------------------------------------------------------
 
@@ -557,7 +563,7 @@ class Planter:
             # A few weeks over: still at the hotel; longer: a room let by a landlord.
             where = self.hotel(visit=visit) if over <= 20 else self.places.add_host(self.today)
             self.lodge(who, visit, where)
-        self.planted("OVERSTAY", f"{variant}, {over} days over", person=person(who))
+        self.planted("OVERSTAY", f"{variant}, {_days(over)} over", person=person(who))
 
     def permit_expiring(self, index: int, variant: str) -> None:
         """An ITAS or ITAP ending within the notice period, with no later permit."""
@@ -570,7 +576,7 @@ class Planter:
             who = self.spouse(start=end - timedelta(days=364), end=end)
         else:
             who = self.itap(start=end - timedelta(days=5 * 365 - 1), end=end)
-        self.planted("PERMIT_EXPIRING", f"{variant}, ends in {days} days", person=person(who))
+        self.planted("PERMIT_EXPIRING", f"{variant}, ends in {_days(days)}", person=person(who))
 
     def itap(self, *, start: date, end: date) -> Traveller:
         """A permanent resident (ITAP) married to an Indonesian, with a KTP-el."""
@@ -646,8 +652,10 @@ class Planter:
     def work_mismatch(self, index: int, variant: str) -> None:
         """An E23 worker of one company housed by, or working for, another."""
         rng = self.rng
-        sponsor = self.company(neutral=variant == "rptka", exclude=frozenset(self.lenders))
-        self.lenders.add(sponsor.company_id)
+        sponsor = self.company(
+            neutral=variant == "rptka", exclude=frozenset(self.mismatch_sponsors)
+        )
+        self.mismatch_sponsors.add(sponsor.company_id)
         start = self.ago(rng.randint(60, 500))
         end, first_end = self.term_end(start)
         other = self.company(neutral=variant == "rptka", exclude=frozenset({sponsor.company_id}))
@@ -687,7 +695,7 @@ class Planter:
             who = self.worker(
                 company, start=start, end=end, first_end=first_end, paid_until=self.ago(days)
             )
-            case = f"DKPTKA paid until {days} days ago"
+            case = f"DKPTKA paid until {_days(days)} ago"
         else:
             company = self.company(neutral=True)
             first_end = self.ago(rng.randint(5, 120))
@@ -700,7 +708,7 @@ class Planter:
                 rptka_until=first_end,
             )
             self.counts_change(company, -1)
-            case = f"RPTKA ended {(self.today - first_end).days} days ago, ITAS extended"
+            case = f"RPTKA ended {_days((self.today - first_end).days)} ago, ITAS extended"
         self.planted("WORK_PERMIT_LAPSED", case, person=person(who))
 
     def unreported_stay(self, index: int, variant: str) -> None:
@@ -713,7 +721,7 @@ class Planter:
             earlier = self.visit(who, before, before + timedelta(days=rng.randint(1, 5)))
             self.lodge(who, earlier, self.hotel(visit=earlier))
         self.visit(who, self.ago(days), None)
-        self.planted("UNREPORTED_STAY", f"{variant}, arrived {days} days ago", person=person(who))
+        self.planted("UNREPORTED_STAY", f"{variant}, arrived {_days(days)} ago", person=person(who))
 
     def late_report(self, index: int, variant: str) -> None:
         """A reporter who reported a guest more than a day after check-in, lately."""
@@ -761,7 +769,7 @@ class Planter:
         visit = self.visit(who, arrived, left)
         self.lodge(who, visit, self.hotel(visit=visit))
         self.planted(
-            "STAY_BEYOND_PERMIT", f"{variant}, checked out {beyond} days late", person=person(who)
+            "STAY_BEYOND_PERMIT", f"{variant}, checked out {_days(beyond)} late", person=person(who)
         )
 
     def no_sktt(self, index: int, variant: str) -> None:
@@ -775,7 +783,7 @@ class Planter:
             who = self.worker(self.company(), start=start, end=end, first_end=first_end, sktt=False)
         else:  # an SKTT of the permit before, none for this one
             who = self.renewed_itas(self.company(), start=start, end=end)
-        self.planted("NO_SKTT", f"{variant}, ITAS issued {days} days ago", person=person(who))
+        self.planted("NO_SKTT", f"{variant}, ITAS issued {_days(days)} ago", person=person(who))
 
     def renewed_itas(self, company: Company, *, start: date, end: date) -> Traveller:
         """A worker whose earlier ITAS had its SKTT, and who came back on a new one."""
