@@ -4,6 +4,8 @@ Whoever houses a foreigner (a lodging, a company, a private landlord) must repor
 within *24* hours of check-in (UU 6/2011 Pasal 72). Per place, among the reports submitted in
 the *30* days up to D (by the local day of ``reported_at``), at least one came more than that
 many hours after its check-in: exactly 24 hours is on time, 24 hours and a minute is late.
+A stay reported by more than one agency (the police copy lodgings' guest lists) counts once,
+as reported when the first report came.
 """
 
 from __future__ import annotations
@@ -30,12 +32,20 @@ def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
     hours = ctx.p("LATE_REPORT_HOURS")
     rows = frame.rows(
         """
-        WITH recent AS (
-            SELECT place_id, id,
-                   epoch(reported_at) - epoch(check_in) AS delay_seconds
+        WITH reported AS (
+            -- One stay may arrive from several agencies (the lodging's own report, the
+            -- police's copy of its guest list): the stay was reported when the first came.
+            SELECT place_id, person_id, check_in,
+                   min(reported_at) AS reported_at, arg_min(id, (reported_at, id)) AS id
             FROM stays
             WHERE reported_at IS NOT NULL AND check_in IS NOT NULL
-              AND CAST(reported_at AS DATE) BETWEEN $as_of - CAST($window AS INTEGER) AND $as_of
+            GROUP BY place_id, person_id, check_in
+        ),
+        recent AS (
+            SELECT place_id, id,
+                   epoch(reported_at) - epoch(check_in) AS delay_seconds
+            FROM reported
+            WHERE CAST(reported_at AS DATE) BETWEEN $as_of - CAST($window AS INTEGER) AND $as_of
         )
         SELECT place_id,
                count(*) FILTER (WHERE delay_seconds > $limit) AS late,

@@ -146,3 +146,29 @@ def test_a_run_after_an_import_of_one_guest_counts_every_report_of_the_place(wor
 
     [alert] = world.alerts("LATE_REPORT")
     assert (alert.facts["late"], alert.facts["total"]) == (1, 2)
+
+
+def test_a_police_copy_of_a_guest_list_made_later_does_not_make_the_lodging_late(world):
+    from timpora.accounts.models import Agency
+
+    tan = world.person()
+    world.stay(tan, "2026-06-10 14:00", reported_at="2026-06-10 20:00", key="RR-OWN", **HOTEL)
+    world.source = Agency.objects.get(code="POLRESTA-BRL")
+    world.stay(tan, "2026-06-10 14:00", reported_at="2026-06-13 09:00", key="RR-COPY", **HOTEL)
+    assert Stay.objects.count() == 2
+
+    assert world.fires("LATE_REPORT", "2026-06-30") == []
+
+
+def test_a_stay_whose_first_report_came_late_fires_once(world):
+    from timpora.accounts.models import Agency
+
+    tan = world.person()
+    world.stay(tan, "2026-06-10 14:00", reported_at="2026-06-12 20:00", key="RR-OWN", **HOTEL)
+    world.source = Agency.objects.get(code="POLRESTA-BRL")
+    world.stay(tan, "2026-06-10 14:00", reported_at="2026-06-13 09:00", key="RR-COPY", **HOTEL)
+
+    [alert] = world.fires("LATE_REPORT", "2026-06-30")
+
+    assert (alert.facts["late"], alert.facts["total"]) == (1, 1)
+    assert [e["key"] for e in alert.evidence] == ["RR-OWN"]
