@@ -33,6 +33,11 @@ database created by the script and dropped at the end unless ``--keep``), after 
    ``DetectionRun``: ``finished_at - started_at``, and its counts); then
    ``tasks.detect_for_batch`` called again directly, timed.
 
+``--prototype`` measures the same with the changes prototyped in ``bench/detect_fastload.py``
+installed (a faster ``Frame._read``, narrower scoped reads, one-parameter id lists, cached
+dates), without changing the app's files. ``--skip RULE …`` leaves rules out (one being
+rewritten). The rules that run are printed, placeholders marked.
+
 The incremental run evaluates as of today (as the signal does): keep ``--as-of`` at its default,
 today, for the two to agree. ``--reuse`` skips the build (an SQLite file path, or a PostgreSQL
 database name); the sweeps start from no alerts (the detection tables are emptied first) and
