@@ -67,7 +67,10 @@ def detect(
         )
     run.subjects = scope.size if scope is not None else None
     ctx = Context(as_of=as_of, parameters=actions.parameters_at(as_of))
-    frame = Frame(as_of, scope)
+    windows = ("LATE_REPORT_WINDOW_DAYS", "ADDRESS_CLUSTER_WINDOW_DAYS")
+    frame = Frame(
+        as_of, scope, place_window_days=max(ctx.parameters.integer(code) for code in windows)
+    )
     routes = actions.route_agencies()
     started = time.perf_counter()
     for rule in selected:

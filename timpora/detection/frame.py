@@ -14,16 +14,18 @@ else the rules about them need), which is what makes the run after an import fas
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from time import perf_counter
 from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pcsv
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -46,7 +48,15 @@ class Scope:
 
 # Column kinds: how a value comes out of the database and what Arrow type it becomes.
 INT, STR, DATE, TIME, FLOAT = "int", "str", "date", "time", "float"
-_ARROW = {INT: pa.int64(), STR: pa.string(), FLOAT: pa.float64()}
+# What the database's values are read as, before dates and times become Arrow dates and times.
+_RAW = {
+    INT: pa.int64(),
+    STR: pa.string(),
+    FLOAT: pa.float64(),
+    DATE: pa.int32(),
+    TIME: pa.int64(),
+    "bool": pa.bool_(),
+}
 
 
 class _Dialect:
@@ -65,12 +75,16 @@ class _Dialect:
                 return f"CAST(EXTRACT(EPOCH FROM {expression}) AS BIGINT)"
             # '%%': Django's SQLite cursor turns '%s' into '?' when parameters are passed
             return f"CAST(strftime('%%s', {expression}) AS INTEGER)"
+        if kind == "bool" and not self.pg:
+            return f"CAST({expression} AS INTEGER)"  # as a plain integer, not converted
         return expression
 
     def in_ids(self, expression: str, ids: Iterable[int]) -> tuple[str, list[Any]]:
         values = sorted(ids)
         if self.pg:
-            return f"{expression} = ANY(%s)", [values]
+            # Not ``= ANY(%s)``: inside an OR the planner may scan the table and search the
+            # array for every row; the subquery is hashed once or drives an index loop.
+            return f"{expression} IN (SELECT unnest(%s::bigint[]))", [values]
         return f"{expression} IN (SELECT value FROM json_each(%s))", [json.dumps(values)]  # noqa: S608
 
 
@@ -90,9 +104,14 @@ class Frame:
 
     CHUNK = 200_000
 
-    def __init__(self, as_of: date, scope: Scope | None = None) -> None:
+    def __init__(
+        self, as_of: date, scope: Scope | None = None, *, place_window_days: int | None = None
+    ) -> None:
+        """``place_window_days``: how far back the place rules look, so that a scoped frame
+        reads only the stays of the places in scope they can see (all when None)."""
         self.as_of = as_of
         self.scope = scope
+        self.place_window_days = place_window_days
         self.db = duckdb.connect(":memory:")
         self.db.execute("SET threads TO 2")
         self._dialect = _Dialect(connection.vendor)
@@ -151,21 +170,31 @@ class Frame:
 
     # --- Reading from the database ------------------------------------------------------
 
-    def _where(self, *alternatives: tuple[str, Iterable[int]]) -> tuple[str, list[Any]]:
-        """``WHERE a IN (…) OR b IN (…)`` for a scoped frame; nothing for a full sweep."""
+    def _where(self, *alternatives: tuple[Any, ...]) -> tuple[str, list[Any]]:
+        """``WHERE a IN (…) OR (b IN (…) AND condition)`` for a scoped frame; nothing for a
+        full sweep. Each alternative is ``(expression, ids)`` or ``(expression, ids,
+        condition, values)``: the rows about the persons in scope, and of the places or
+        companies in scope only the rows their rules can see."""
         if self.scope is None:
             return "", []
         parts, params = [], []
-        for expression, ids in alternatives:
+        for expression, ids, *narrower in alternatives:
             ids = list(ids)
             if not ids:
                 continue
             sql, values = self._dialect.in_ids(expression, ids)
+            if narrower:
+                condition, extra = narrower
+                sql, values = f"({sql} AND {condition})", [*values, *extra]
             parts.append(sql)
             params += values
         if not parts:
             return "WHERE 1 = 0", []
         return "WHERE (" + " OR ".join(parts) + ")", params
+
+    def _valid_at(self) -> tuple[str, list[Any]]:
+        day = connection.ops.adapt_datefield_value(self.as_of)
+        return "(status <> 'CANCELLED' AND valid_from <= %s AND valid_until >= %s)", [day, day]
 
     def _read(
         self,
@@ -180,33 +209,75 @@ class Frame:
         """Read ``columns`` of ``source`` into the DuckDB table ``name``; ``days`` adds, for
         each local date-time column, a column with its local date (``{"day": "crossed_at"}``)."""
         days = days or {}
-        select = ", ".join(
-            f"{self._dialect.column(c.expression, c.kind)} AS {c.name}" for c in columns
+        select = ", ".join(self._dialect.column(c.expression, c.kind) for c in columns)
+        sql = f"SELECT {select} FROM {source} {where}"  # noqa: S608 - our names, bound values
+        raw = (
+            self._copy(sql, params, columns)
+            if self._dialect.pg
+            else self._fetch(sql, params, columns)
         )
-        values: list[list[Any]] = [[] for _ in columns]
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {select} FROM {source} {where}", list(params))  # noqa: S608
-            while chunk := cursor.fetchmany(self.CHUNK):
-                for column, part in zip(values, zip(*chunk, strict=True), strict=True):
-                    column.extend(part)
-        self.rows_read += len(values[0]) if values else 0
-        arrays = [self._arrow(v, c.kind) for v, c in zip(values, columns, strict=True)]
+        self.rows_read += raw.num_rows
+        arrays = []
+        for column in columns:
+            values = raw[column.name]
+            if column.kind == DATE:
+                values = values.cast(pa.date32())
+            elif column.kind == "bool":
+                values = values.cast(pa.bool_())
+            elif column.kind == TIME:
+                if self._offset:
+                    values = pc.add(values, self._offset)
+                values = values.cast(pa.timestamp("s"))
+            arrays.append(values)
         table = pa.table(arrays, names=[c.name for c in columns])
         for day, moment in days.items():
             table = table.append_column(day, pc.cast(table[moment], pa.date32()))
         self._register(name, table)
 
-    def _arrow(self, values: list[Any], kind: str) -> pa.Array:
-        if kind == DATE:
-            return pa.array(values, pa.int32()).cast(pa.date32())
-        if kind == TIME:
-            seconds = pa.array(values, pa.int64())
-            if self._offset:
-                seconds = pc.add(seconds, self._offset)
-            return seconds.cast(pa.timestamp("s"))
-        if kind == "bool":
-            return pa.array([None if v is None else bool(v) for v in values], pa.bool_())
-        return pa.array(values, _ARROW[kind])
+    def _fetch(self, sql: str, params: Sequence[Any], columns: Sequence[Column]) -> pa.Table:
+        """SQLite: rows as tuples (the only way out of ``sqlite3``), each chunk turned into an
+        Arrow struct array in one C++ call, with no Python list per column."""
+        # SQLite has no boolean: 0 and 1 come out as integers, cast below.
+        struct = pa.struct(
+            [(c.name, pa.int64() if c.kind == "bool" else _RAW[c.kind]) for c in columns]
+        )
+        parts = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql, list(params))
+            while chunk := cursor.fetchmany(self.CHUNK):
+                parts.append(pa.array(chunk, type=struct))
+        return pa.Table.from_struct_array(pa.chunked_array(parts, type=struct))
+
+    def _copy(self, sql: str, params: Sequence[Any], columns: Sequence[Column]) -> pa.Table:
+        """PostgreSQL: ``COPY (SELECT …) TO STDOUT`` as CSV through psycopg on Django's own
+        connection (it sees the caller's transaction), parsed by Arrow in C++."""
+        buffer = io.BytesIO()
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY ({sql}) TO STDOUT (FORMAT csv)", list(params) or None
+            ) as copy,
+        ):
+            for block in copy:
+                buffer.write(block)
+        data = buffer.getvalue()
+        if not data:
+            return pa.table({c.name: pa.array([], _RAW[c.kind]) for c in columns})
+        return pcsv.read_csv(
+            pa.BufferReader(data),
+            read_options=pcsv.ReadOptions(
+                column_names=[c.name for c in columns], block_size=1 << 24
+            ),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(
+                column_types={c.name: _RAW[c.kind] for c in columns},
+                null_values=[""],
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=False,
+                true_values=["t"],
+                false_values=["f"],
+            ),
+        )
 
     def _register(self, name: str, table: pa.Table) -> None:
         self.db.register(f"_{name}_arrow", table)
@@ -245,11 +316,14 @@ class Frame:
         source = f"{documents} d JOIN {persons} p ON p.id = d.person_id"
         where, params = "WHERE p.merged_into_id IS NULL", list[Any]()
         if self.scope is not None:
+            # A join on the scope's distinct numbers, not ``(number_key, state) IN (SELECT …)``,
+            # which SQLite runs by walking every person (minutes for 10,000 in scope).
             inner, params = self._where(("person_id", self.scope.person_ids))
-            # Table names are ours and the values are parameters.
-            where += (
-                " AND (d.number_key, d.issuing_state_id) IN "  # noqa: S608
-                f"(SELECT number_key, issuing_state_id FROM {documents} {inner})"
+            source = (
+                f"(SELECT DISTINCT number_key, issuing_state_id FROM {documents} {inner}) k "  # noqa: S608
+                f"JOIN {documents} d ON d.number_key = k.number_key "
+                "AND d.issuing_state_id = k.issuing_state_id "
+                f"JOIN {persons} p ON p.id = d.person_id"
             )
         self._read(
             "documents",
@@ -285,9 +359,10 @@ class Frame:
         )
 
     def _permits(self) -> None:
+        # Of the companies in scope, only the permits valid at D (what their rules count).
         where, params = self._where(
             ("person_id", self._persons_in_scope),
-            ("sponsor_company_id", self.scope.company_ids if self.scope else ()),
+            ("sponsor_company_id", self.scope.company_ids if self.scope else (), *self._valid_at()),
         )
         self._read(
             "permits",
@@ -311,7 +386,7 @@ class Frame:
     def _work_permits(self) -> None:
         where, params = self._where(
             ("person_id", self._persons_in_scope),
-            ("employer_id", self.scope.company_ids if self.scope else ()),
+            ("employer_id", self.scope.company_ids if self.scope else (), *self._valid_at()),
         )
         self._read(
             "work_permits",
@@ -330,10 +405,18 @@ class Frame:
         )
 
     def _stays(self) -> None:
-        where, params = self._where(
-            ("person_id", self._persons_in_scope),
-            ("place_id", self.scope.place_ids if self.scope else ()),
-        )
+        places: tuple[Any, ...] = ("place_id", self.scope.place_ids if self.scope else ())
+        if self.place_window_days is not None:
+            # Of the places in scope, only the stays their rules can see: not checked out, or
+            # checked out or reported within the window (10,000 touched persons have stayed
+            # at most of the city's hotels: their whole history would be nearly the table).
+            since = timezone.make_aware(
+                datetime.combine(self.as_of - timedelta(days=self.place_window_days + 1), time())
+            )
+            value = connection.ops.adapt_datetimefield_value(since)
+            condition = "(check_out IS NULL OR check_out >= %s OR reported_at >= %s)"
+            places = (*places, condition, [value, value])
+        where, params = self._where(("person_id", self._persons_in_scope), places)
         self._read(
             "stays",
             _columns(

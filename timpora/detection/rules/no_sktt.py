@@ -23,6 +23,9 @@ from timpora.detection.rules.base import STAY_PERMIT, Context, Draft, Ref, Rule
 def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
     frame.use("permits", "registrations")
     limit = ctx.p("SKTT_DAYS")
+    frame.use("persons")
+    # Only the persons whose registrations are loaded (in a scoped run, the permits of the
+    # companies in scope belong to others too).
     rows = frame.rows(
         """
         WITH unregistered AS (
@@ -32,6 +35,7 @@ def evaluate(frame: Frame, ctx: Context) -> Iterable[Draft]:
             WHERE p.permit_type = 'ITAS' AND p.status <> 'CANCELLED'
               AND p.valid_from <= $as_of AND p.valid_until >= $as_of
               AND $as_of - coalesce(p.issued_on, p.valid_from) > $limit
+              AND p.person_id IN (SELECT id FROM persons)
               AND NOT EXISTS (
                   SELECT 1 FROM registrations r
                   WHERE r.person_id = p.person_id AND r.registration_type = 'SKTT'
