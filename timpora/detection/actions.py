@@ -3,6 +3,7 @@ parameters and routes a coordinator edits. Each action is atomic and audited."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -10,8 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -227,6 +229,15 @@ class Outcome:
         }
 
 
+def ids_subquery(ids: Iterable[int]) -> RawSQL:
+    """``IN (SELECT …)`` over ids passed as one parameter: no placeholder per id, no limit on
+    SQLite's number of parameters, one plan on PostgreSQL."""
+    values = sorted(ids)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", [values])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(values)])
+
+
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
@@ -303,14 +314,10 @@ def persist(
     with transaction.atomic():
         live = Alert.objects.filter(rule=rule.code, status__in=LIVE_STATUSES)
         if subjects is not None:
-            existing: dict[int, Alert] = {}
-            for chunk in _chunks(sorted(subjects), 5000):
-                existing.update(
-                    (getattr(a, f"{subject_field}_id"), a)
-                    for a in live.filter(**{f"{subject_field}_id__in": chunk}).defer(
-                        "evidence", "facts"
-                    )
-                )
+            scoped = live.filter(**{f"{subject_field}_id__in": ids_subquery(subjects)})
+            existing = {
+                getattr(a, f"{subject_field}_id"): a for a in scoped.defer("evidence", "facts")
+            }
         else:
             existing = {
                 getattr(a, f"{subject_field}_id"): a for a in live.defer("evidence", "facts")

@@ -121,20 +121,16 @@ def scope_of_persons(person_ids: Iterable[int]) -> Scope:
     persons = frozenset(person_ids)
     if not persons:
         return Scope()
-    places: set[int] = set()
-    companies: set[int] = set()
-    ordered = sorted(persons)
-    for start in range(0, len(ordered), 5000):
-        chunk = ordered[start : start + 5000]
-        places.update(Stay.objects.filter(person_id__in=chunk).values_list("place_id", flat=True))
-        companies.update(
-            c
-            for c in StayPermit.objects.filter(person_id__in=chunk).values_list(
-                "sponsor_company_id", flat=True
-            )
-            if c is not None
+    ids = actions.ids_subquery(persons)
+    places = set(Stay.objects.filter(person_id__in=ids).values_list("place_id", flat=True))
+    companies = {
+        c
+        for c in StayPermit.objects.filter(person_id__in=ids).values_list(
+            "sponsor_company_id", flat=True
         )
-        companies.update(
-            WorkPermit.objects.filter(person_id__in=chunk).values_list("employer_id", flat=True)
-        )
+        if c is not None
+    }
+    companies.update(
+        WorkPermit.objects.filter(person_id__in=ids).values_list("employer_id", flat=True)
+    )
     return Scope(persons, frozenset(places), frozenset(companies))
