@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from timpora.audit import log
@@ -22,6 +23,7 @@ from timpora.detection.choices import RunKind, SubjectType
 from timpora.detection.frame import Frame, Scope
 from timpora.detection.models import DetectionRun
 from timpora.detection.rules import RULES, Context, Rule
+from timpora.registry.status import end_of_day
 
 
 class UnknownRule(ValueError):  # noqa: N818
@@ -113,16 +115,31 @@ def detect(
     return run
 
 
-def scope_of_persons(person_ids: Iterable[int]) -> Scope:
+def scope_of_persons(
+    person_ids: Iterable[int], *, places_since: date | None = None, with_places: bool = True
+) -> Scope:
     """The persons an import touched, the places they stayed at and the companies that
-    sponsor or employ them: everything whose rules the import can change."""
+    sponsor or employ them: everything whose rules the import can change.
+
+    The place rules read only stays (``LATE_REPORT``, ``ADDRESS_CLUSTER``): an import of
+    another kind leaves the places out (``with_places=False``), and of a person's stays only
+    those still open, or ended or reported since ``places_since``, can change a place's lead.
+    """
     from timpora.registry.models import Stay, StayPermit, WorkPermit
 
     persons = frozenset(person_ids)
     if not persons:
         return Scope()
     ids = actions.ids_subquery(persons)
-    places = set(Stay.objects.filter(person_id__in=ids).values_list("place_id", flat=True))
+    places: set[int] = set()
+    if with_places:
+        stays = Stay.objects.filter(person_id__in=ids)
+        if places_since is not None:
+            since = end_of_day(places_since - timedelta(days=1))
+            stays = stays.filter(
+                Q(check_out__isnull=True) | Q(check_out__gte=since) | Q(reported_at__gte=since)
+            )
+        places = set(stays.values_list("place_id", flat=True))
     companies = {
         c
         for c in StayPermit.objects.filter(person_id__in=ids).values_list(

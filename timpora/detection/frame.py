@@ -296,7 +296,9 @@ class Frame:
 
     def _persons(self) -> None:
         where, params = self._where(("id", self._persons_in_scope))
-        where = (where + " AND " if where else "WHERE ") + "merged_into_id IS NULL"
+        # Not ``merged_into_id IS NULL``, which SQLite without statistics would answer from
+        # that column's index (nearly every person) instead of the ids in scope.
+        where = (where + " AND " if where else "WHERE ") + "COALESCE(merged_into_id, 0) = 0"
         self._read(
             "persons",
             _columns(
@@ -314,7 +316,7 @@ class Frame:
         document that shares a number and issuing state with one of the persons in scope."""
         documents, persons = self._table("registry.TravelDocument"), self._table("registry.Person")
         source = f"{documents} d JOIN {persons} p ON p.id = d.person_id"
-        where, params = "WHERE p.merged_into_id IS NULL", list[Any]()
+        where, params = "WHERE COALESCE(p.merged_into_id, 0) = 0", list[Any]()
         if self.scope is not None:
             # A join on the scope's distinct numbers, not ``(number_key, state) IN (SELECT …)``,
             # which SQLite runs by walking every person (minutes for 10,000 in scope).

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,11 +25,25 @@ def detect_for_batch(
     """Evaluate every rule for the persons, places and companies an import batch touched.
 
     Runs in the import's own process (the upload request or the worker that imports), right
-    after the batch: a 10,000-row import costs about a second (``bench/detect_bench.py``).
+    after the batch (its cost at scale: ``bench/detect_bench.py``, docs/performance.md).
     """
+    from timpora.detection.actions import parameters_at
+    from timpora.exchange.models import ImportBatch
+    from timpora.registry.choices import FactKind
     from timpora.registry.models import Company
 
-    scope = scope_of_persons(person_ids)
+    kind = ImportBatch.objects.filter(pk=batch_id).values_list("kind", flat=True).first()
+    parameters = parameters_at(timezone.localdate())
+    window = max(
+        parameters.integer(code)
+        for code in ("LATE_REPORT_WINDOW_DAYS", "ADDRESS_CLUSTER_WINDOW_DAYS")
+    )
+    scope = scope_of_persons(
+        person_ids,
+        # Only residence reports change what the place rules see.
+        with_places=kind in (None, FactKind.RESIDENCE_REPORT),
+        places_since=timezone.localdate() - timedelta(days=window),
+    )
     nibs = list(company_nibs)
     if nibs:
         companies = set(Company.objects.filter(company_id__in=nibs).values_list("pk", flat=True))
