@@ -323,8 +323,10 @@ class Frame:
             inner, params = self._where(("person_id", self.scope.person_ids))
             source = (
                 f"(SELECT DISTINCT number_key, issuing_state_id FROM {documents} {inner}) k "  # noqa: S608
+                # ``|| ''``: look the documents up by number (SQLite would otherwise take the
+                # issuing state's index: every passport of that country, for each number).
                 f"JOIN {documents} d ON d.number_key = k.number_key "
-                "AND d.issuing_state_id = k.issuing_state_id "
+                "AND d.issuing_state_id || '' = k.issuing_state_id "
                 f"JOIN {persons} p ON p.id = d.person_id"
             )
         self._read(
