@@ -33,10 +33,8 @@ database created by the script and dropped at the end unless ``--keep``), after 
    ``DetectionRun``: ``finished_at - started_at``, and its counts); then
    ``tasks.detect_for_batch`` called again directly, timed.
 
-``--prototype`` measures the same with the changes prototyped in ``bench/detect_fastload.py``
-installed (a faster ``Frame._read``, narrower scoped reads, one-parameter id lists, cached
-dates), without changing the app's files. ``--skip RULE …`` leaves rules out (one being
-rewritten). The rules that run are printed, placeholders marked.
+``--skip RULE …`` leaves rules out (one being rewritten). The rules that run are printed,
+placeholders marked.
 
 The incremental run evaluates as of today (as the signal does): keep ``--as-of`` at its default,
 today, for the two to agree. ``--reuse`` skips the build (an SQLite file path, or a PostgreSQL
@@ -795,13 +793,6 @@ def measure(spec: argparse.Namespace) -> dict[str, Any]:
         for model in (AlertEvent, through, Alert, DetectionRun):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
     result: dict[str, Any] = {"rules": rule_modules(), "database": database_version()}
-    if spec.prototype:
-        import detect_fastload
-
-        detect_fastload.install()
-        detect_fastload.cache_days()
-        detect_fastload.one_parameter_lookups()
-        result["prototype"] = True
     skipped = set(spec.skip or ())
     if skipped:
         from timpora.detection import rules as registry
@@ -910,12 +901,6 @@ def report(args: argparse.Namespace, built: dict[str, Any] | None, m: dict[str, 
     if args.skip:
         print(f"Skipped with --skip: {', '.join(args.skip)}")
     print(f"As of: {args.as_of}")
-    if m.get("prototype"):
-        print(
-            "With the prototypes of bench/detect_fastload.py: Frame._read (COPY to Arrow on "
-            "PostgreSQL, struct arrays on SQLite), the scoped Frame._documents, scoped stays and "
-            "permits narrowed, ids as one parameter (frame and persist), text.day cached"
-        )
     if built:
         print("\nBuild: " + ", ".join(f"{k} {v:,}" for k, v in built["rows"].items()))
         print("  " + ", ".join(f"{k} {v:.1f} s" for k, v in built["seconds"].items())
@@ -996,11 +981,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, default=1, help="processes generating rows")
     parser.add_argument("--skip", nargs="*", help="rules left out (e.g. one being rewritten)")
     parser.add_argument("--no-incremental", action="store_true")
-    parser.add_argument(
-        "--prototype",
-        action="store_true",
-        help="measure with the prototypes of bench/detect_fastload.py installed",
-    )
     parser.add_argument("--profile", help="cProfile each sweep to PREFIX-cold.prof, -warm.prof")
     parser.add_argument("--json", help="write all results to this file")
     parser.add_argument("--worker", choices=tuple(WORKERS), help=argparse.SUPPRESS)
