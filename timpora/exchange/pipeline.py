@@ -628,9 +628,7 @@ def _announce(batch: ImportBatch) -> None:
     """Tell the later apps (detection) which persons and companies the batch touched."""
     rows = RawRecord.objects.filter(batch=batch)
     persons = list(rows.filter(person__isnull=False).values_list("person_id", flat=True).distinct())
-    companies = (
-        list(rows.values_list("key", flat=True)) if batch.kind == FactKind.COMPANY else []
-    )
+    companies = list(rows.values_list("key", flat=True)) if batch.kind == FactKind.COMPANY else []
     batch_imported.send(sender=ImportBatch, batch=batch, person_ids=persons, company_ids=companies)
 
 
