@@ -115,6 +115,9 @@ def _subject_constraint(field: str) -> models.UniqueConstraint:
 class Alert(TimporaModel):
     """A lead raised by a rule about one person, place or company, with its evidence.
 
+    Alerts are derived from the facts: deleting their subject deletes them (the audit log keeps
+    what officers did with them).
+
     There is one live alert per rule and subject; evaluating again updates it in place. The
     explanation is kept in both languages as written when the rule last fired.
     """
@@ -125,7 +128,7 @@ class Alert(TimporaModel):
     person = models.ForeignKey(
         "registry.Person",
         verbose_name=_("person"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="alerts",
@@ -133,7 +136,7 @@ class Alert(TimporaModel):
     place = models.ForeignKey(
         "registry.Place",
         verbose_name=_("place"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="alerts",
@@ -141,7 +144,7 @@ class Alert(TimporaModel):
     company = models.ForeignKey(
         "registry.Company",
         verbose_name=_("company"),
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="alerts",
