@@ -70,6 +70,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import detect_world as world
 import duckdb
 from import_bench import create_pg, drop_pg, machine_text
+from screen_bench import drop_indexes
 from search_bench import configure, cpu_seconds, database_backend_pid
 
 import timpora
@@ -157,46 +158,6 @@ def _insert(model: Any, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -
     from timpora.core.bulk import insert_rows
 
     insert_rows(model._meta.db_table, list(columns), rows)
-
-
-def drop_indexes(table: str) -> list[str]:
-    """Drop a table's secondary indexes (and on PostgreSQL its unique and foreign-key
-    constraints); return the SQL that rebuilds them (unique ones first).
-
-    Loading millions of rows into random-ordered B-trees costs far more than building them
-    afterwards; the final state is the migrated schema. SQLite keeps its inline UNIQUE.
-    """
-    from django.db import connection
-
-    rebuild: list[str] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
-                "WHERE conrelid = %s::regclass AND contype IN ('u', 'f')",
-                [table],
-            )
-            for name, definition in cursor.fetchall():
-                cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
-                rebuild.append(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
-            cursor.execute(
-                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-                "AND indexname NOT LIKE '%%pkey'",
-                [table],
-            )
-            for name, definition in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
-                rebuild.append(definition)
-        else:
-            cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                "AND sql IS NOT NULL",
-                [table],
-            )
-            for name, definition in cursor.fetchall():
-                cursor.execute(f'DROP INDEX "{name}"')
-                rebuild.append(definition)
-    return sorted(rebuild, key=lambda sql: ("FOREIGN KEY" in sql, "UNIQUE" not in sql))
 
 
 def build_organisations(seed: int, persons: int, source_id: int, now: Any) -> world.Setting:

@@ -267,8 +267,9 @@ def drop_indexes(table: str) -> list[str]:
             for name, definition in cursor.fetchall():
                 cursor.execute(f'DROP INDEX "{name}"')
                 rebuild.append(definition)
-    # Unique constraints first: PostgreSQL builds each as an index.
-    return sorted(rebuild, key=lambda sql: "UNIQUE" not in sql)
+    # Unique constraints first (PostgreSQL builds each as an index), foreign keys last (they
+    # need the unique key they point to).
+    return sorted(rebuild, key=lambda sql: ("FOREIGN KEY" in sql, "UNIQUE" not in sql))
 
 
 def run_sql(statements: Iterable[str]) -> None:
