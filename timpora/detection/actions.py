@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -623,7 +623,3 @@ def dismissals_per_rule() -> dict[str, dict[str, int]]:
         key = row["dismissal_reason"] or row["status"]
         counts.setdefault(row["rule"], {})[key] = row["n"]
     return counts
-
-
-def acknowledge_deadline(severity: str, at: datetime, parameters: Parameters) -> datetime:
-    return at + timedelta(hours=parameters.integer(ACK_PARAMETER[Severity(severity)]))

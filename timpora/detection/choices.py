@@ -12,9 +12,6 @@ class Severity(models.TextChoices):
     LOW = "LOW", _("Low")
 
 
-SEVERITY_RANK = {Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
-
-
 class SubjectType(models.TextChoices):
     PERSON = "PERSON", _("Person")
     PLACE = "PLACE", _("Place")

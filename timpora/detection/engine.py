@@ -22,12 +22,21 @@ from timpora.detection import actions
 from timpora.detection.choices import RunKind, SubjectType
 from timpora.detection.frame import Frame, Scope
 from timpora.detection.models import DetectionRun
+from timpora.detection.parameters import Parameters
 from timpora.detection.rules import RULES, Context, Rule
 from timpora.registry.status import end_of_day
 
 
 class UnknownRule(ValueError):  # noqa: N818
     pass
+
+
+def place_window_days(parameters: Parameters) -> int:
+    """How far back the place rules (LATE_REPORT, ADDRESS_CLUSTER) look."""
+    return max(
+        parameters.integer(code)
+        for code in ("LATE_REPORT_WINDOW_DAYS", "ADDRESS_CLUSTER_WINDOW_DAYS")
+    )
 
 
 def select_rules(codes: Iterable[str] | None) -> list[Rule]:
@@ -69,10 +78,7 @@ def detect(
         )
     run.subjects = scope.size if scope is not None else None
     ctx = Context(as_of=as_of, parameters=actions.parameters_at(as_of))
-    windows = ("LATE_REPORT_WINDOW_DAYS", "ADDRESS_CLUSTER_WINDOW_DAYS")
-    frame = Frame(
-        as_of, scope, place_window_days=max(ctx.parameters.integer(code) for code in windows)
-    )
+    frame = Frame(as_of, scope, place_window_days=place_window_days(ctx.parameters))
     routes = actions.route_agencies()
     started = time.perf_counter()
     for rule in selected:

@@ -94,9 +94,6 @@ class AlertQuerySet(ScopedQuerySet["Alert"]):
             return self.all()
         return self.filter(agencies=user.agency_id)
 
-    def live(self) -> AlertQuerySet:
-        return self.filter(status__in=LIVE_STATUSES)
-
     def open(self) -> AlertQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 

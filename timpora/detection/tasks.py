@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from timpora.detection.choices import RunKind
-from timpora.detection.engine import detect, scope_of_persons
+from timpora.detection.engine import detect, place_window_days, scope_of_persons
 from timpora.detection.frame import Scope
 from timpora.detection.models import DetectionRun
 
@@ -33,11 +33,7 @@ def detect_for_batch(
     from timpora.registry.models import Company
 
     kind = ImportBatch.objects.filter(pk=batch_id).values_list("kind", flat=True).first()
-    parameters = parameters_at(timezone.localdate())
-    window = max(
-        parameters.integer(code)
-        for code in ("LATE_REPORT_WINDOW_DAYS", "ADDRESS_CLUSTER_WINDOW_DAYS")
-    )
+    window = place_window_days(parameters_at(timezone.localdate()))
     scope = scope_of_persons(
         person_ids,
         # Only residence reports change what the place rules see.

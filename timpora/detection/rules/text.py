@@ -29,15 +29,6 @@ def _day(value: date | str, language: str | None) -> str:
     return formats.date_format(value, "j F Y")
 
 
-def moment(value: datetime | str | None) -> str:
-    """A local date and time: ``1 Maret 2026 14.05`` / ``1 March 2026 14:05``."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return formats.date_format(value, "j F Y") + " " + formats.time_format(value, "TIME_FORMAT")
-
-
 def number(value: int | float) -> str:
     """Indonesian grouping in either language: ``1.240``."""
     return f"{int(value):,}".replace(",", ".")
