@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "timpora.matching",
     "timpora.exchange",
     "timpora.detection",
+    "timpora.cases",
     "timpora.demo",
 ]
 
@@ -271,6 +272,12 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders until col
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # Case attachments and issued documents: outside any URL, served only by views that check
+    # who may see the case.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": "/nowhere/"},
+    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -331,3 +338,9 @@ NIGHTLY_DETECTION_HOUR = env.integer("TIMPORA_NIGHTLY_DETECTION_HOUR", 1, minimu
 
 # Every variable read above, for the test that keeps docs/configuration.md complete.
 ENV_VARIABLES = frozenset(env.names)
+
+# --- Cases -------------------------------------------------------------------------------------
+# The address printed in documents' QR codes: where the verification page is reached from the
+# intranet (or the internet, for a document shown at a checkpoint abroad).
+PUBLIC_URL = env.text("TIMPORA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+MAX_ATTACHMENT_MB = env.integer("TIMPORA_MAX_ATTACHMENT_MB", 20, minimum=1)
