@@ -15,6 +15,9 @@ from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 from timpora import __version__
 from timpora.accounts.api import router as accounts_router
 from timpora.accounts.api_auth import AUTH
+from timpora.cases.api import router as cases_router
+from timpora.cases.api_actions import router as actions_router
+from timpora.cases.api_documents import router as documents_router
 from timpora.core.problems import problem
 from timpora.detection.api import router as detection_router
 from timpora.exchange.api import router as exchange_router
@@ -39,6 +42,9 @@ api.add_router("/", registry_router)
 api.add_router("/", exchange_router)
 api.add_router("/", matching_router)
 api.add_router("/", detection_router)
+api.add_router("/", cases_router)
+api.add_router("/", actions_router)
+api.add_router("/", documents_router)
 
 
 @api.exception_handler(ValidationError)

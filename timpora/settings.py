@@ -272,12 +272,6 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from the finders until col
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    # Case attachments and issued documents: outside any URL, served only by views that check
-    # who may see the case.
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(DATA_DIR / "private"), "base_url": "/nowhere/"},
-    },
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -343,4 +337,7 @@ ENV_VARIABLES = frozenset(env.names)
 # The address printed in documents' QR codes: where the verification page is reached from the
 # intranet (or the internet, for a document shown at a checkpoint abroad).
 PUBLIC_URL = env.text("TIMPORA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Case attachments and issued documents: outside any URL, served only by views that check who
+# may see the case.
+PRIVATE_MEDIA_ROOT = env.path("TIMPORA_PRIVATE_MEDIA_DIR", DATA_DIR / "private")
 MAX_ATTACHMENT_MB = env.integer("TIMPORA_MAX_ATTACHMENT_MB", 20, minimum=1)

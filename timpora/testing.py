@@ -55,6 +55,7 @@ def _isolated_settings(settings: Any, tmp_path: Any) -> None:
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.UPLOAD_DIR = tmp_path / "uploads"
     settings.MATCHING_MODEL_DIR = tmp_path / "models"
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
 @pytest.fixture

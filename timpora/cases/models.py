@@ -3,10 +3,11 @@ administrative actions (TAK) with their deadlines; the documents issued for them
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from django.conf import settings
-from django.core.files.storage import storages
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -39,9 +40,21 @@ from timpora.core.querysets import ScopedQuerySet
 ALL_CASES_ROLES = (Role.COORDINATOR, Role.AUDITOR)
 
 
-def private_storage() -> Any:
-    """Attachments and issued documents: never under a public URL, served by a checked view."""
-    return storages["private"]
+class PrivateStorage(FileSystemStorage):
+    """Files under ``PRIVATE_MEDIA_ROOT``, read at each use: never under a public URL, served
+    only by views that check who may see the case."""
+
+    @property
+    def base_location(self) -> str:
+        return str(settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+
+def private_storage() -> PrivateStorage:
+    return PrivateStorage()
 
 
 class Series(models.Model):

@@ -1,0 +1,96 @@
+"""What every write of the cases app shares: who may work on a case, the timeline, numbering."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from timpora.accounts.access import can_see_records
+from timpora.accounts.choices import DataCategory, Role
+from timpora.accounts.models import Agency, User
+from timpora.cases.choices import EventKind, ReferralStatus
+from timpora.cases.models import Case, CaseEvent, Series
+
+
+class NotAllowed(ValidationError):  # noqa: N818 - a refusal, shown to the officer
+    """The user is not in a role, an agency or a state of the case for this step."""
+
+
+def require_can_open(actor: User) -> None:
+    """Opening a case needs an agency whose profile includes cases, and a role that works."""
+    if actor.role == Role.AUDITOR:
+        raise NotAllowed(_("Auditors read cases; they do not work on them."))
+    if not actor.agency_id or not can_see_records(actor, DataCategory.CASES):
+        raise NotAllowed(_("Your agency does not work on cases."))
+
+
+def require_visible(case: Case, actor: User) -> None:
+    if not Case.objects.visible_to(actor).filter(pk=case.pk).exists():
+        raise NotAllowed(_("This case is not shared with your agency."))
+
+
+def require_owner(case: Case, actor: User) -> None:
+    """Steps only the owning agency takes: status, assignment, tasks, referrals, actions."""
+    if actor.role == Role.AUDITOR:
+        raise NotAllowed(_("Auditors read cases; they do not work on them."))
+    if actor.agency_id != case.owning_agency_id:
+        raise NotAllowed(_("Only the agency that owns the case may do this."))
+
+
+def require_participant(case: Case, actor: User) -> None:
+    """Notes and attachments: the owning agency, or an agency a live referral involves."""
+    if actor.role == Role.AUDITOR:
+        raise NotAllowed(_("Auditors read cases; they do not work on them."))
+    if actor.agency_id == case.owning_agency_id:
+        return
+    involved = case.referrals.filter(
+        status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED),
+        to_agency_id=actor.agency_id,
+    ).exists()
+    if not involved:
+        raise NotAllowed(_("This case is not shared with your agency."))
+
+
+def require_open(case: Case) -> None:
+    if case.is_closed:
+        raise NotAllowed(_("The case is closed."))
+
+
+def lock(case: Case) -> Case:
+    """The case row, locked for the rest of the transaction."""
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def record_event(
+    case: Case,
+    kind: EventKind | str,
+    *,
+    actor: User | None,
+    text: str = "",
+    data: dict[str, Any] | None = None,
+    at: Any = None,
+) -> CaseEvent:
+    """Append one line to the case's timeline."""
+    return CaseEvent.objects.create(
+        case=case,
+        kind=kind,
+        at=at or timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        agency_id=getattr(actor, "agency_id", None),
+        text=text,
+        data=data or {},
+    )
+
+
+@transaction.atomic
+def next_number(agency: Agency, kind: str, year: int) -> int:
+    """The next number of ``agency``'s series of ``kind`` for ``year`` (no gaps, no repeats)."""
+    Series.objects.get_or_create(agency=agency, kind=kind, year=year)
+    series = Series.objects.select_for_update().get(agency=agency, kind=kind, year=year)
+    series.last += 1
+    series.save(update_fields=["last"])
+    return series.last
