@@ -623,3 +623,39 @@ def dismissals_per_rule() -> dict[str, dict[str, int]]:
         key = row["dismissal_reason"] or row["status"]
         counts.setdefault(row["rule"], {})[key] = row["n"]
     return counts
+
+
+@transaction.atomic
+def resolve_for_case(alerts: Iterable[Alert], *, actor: User, note: str) -> int:
+    """Resolve the open alerts of ``alerts`` because the case behind them closed.
+
+    The case is the authority: its owning agency may close it after a transfer, when the alerts
+    are no longer routed to it, so the routing check of an officer's step does not apply. Each
+    alert gets its RESOLVED event and audit event, as in :func:`resolve`.
+    """
+    pks = [alert.pk for alert in alerts]
+    targets = list(
+        Alert.objects.select_for_update()
+        .filter(pk__in=pks, status__in=OPEN_STATUSES)
+        .order_by("pk")
+    )
+    now = timezone.now()
+    for alert in targets:
+        old = alert.status
+        alert.status = AlertStatus.RESOLVED
+        alert.handled_by = actor
+        alert.acknowledged_at = alert.acknowledged_at or now
+        alert.closed_at = now
+        if note:
+            alert.note = note
+        alert.save()
+        AlertEvent.objects.create(
+            alert=alert, kind=EventKind.RESOLVED, at=now, actor=actor, note=note
+        )
+        log.record(
+            actor=actor,
+            verb=Verb.ALERT_RESOLVED,
+            subject=alert,
+            changes={"status": [old, AlertStatus.RESOLVED], "note": note},
+        )
+    return len(targets)
