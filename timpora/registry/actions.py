@@ -28,6 +28,7 @@ from timpora.registry.choices import (
     PLACE_KIND_OF_REPORTER,
     CheckpointKind,
     FactKind,
+    PermitStatus,
     ReporterType,
     SponsorType,
 )
@@ -713,3 +714,57 @@ def record_facts(
     if audited:
         audit(actor=actor, verb=Verb.FACTS_RECORDED, agency=source, changes=result.as_dict())
     return result
+
+
+# --- Decisions of officers -------------------------------------------------------------------
+
+
+@transaction.atomic
+def cancel_stay_permit(
+    permit: StayPermit, *, actor: User, cancelled_on: date, reason: str
+) -> StayPermit:
+    """Cancel a stay permit by an officer's decision (a TAK): a new revision of the permit.
+
+    The permit keeps its validity dates (a cancelled permit authorises nothing, whatever they
+    say); the earlier values are kept as a :class:`FactRevision`, as an update from its source would
+    keep them; the holder's derived facts are brought up to date. A cancelled permit stays as
+    it is.
+    """
+    permit = StayPermit.objects.select_for_update().get(pk=permit.pk)
+    if permit.status == PermitStatus.CANCELLED:
+        return permit
+    before = permit.status
+    FactRevision.objects.create(
+        kind=FactKind.STAY_PERMIT,
+        fact_id=permit.pk,
+        revision=permit.revision,
+        values=model_to_values(permit),
+    )
+    permit.revision += 1
+    permit.status = PermitStatus.CANCELLED
+    permit.save(update_fields=["revision", "status", "updated_at"])
+    refresh_derived([permit.person_id], kind=FactKind.STAY_PERMIT)
+    audit(
+        actor=actor,
+        verb=Verb.PERMIT_CANCELLED,
+        subject=permit,
+        changes={
+            "status": [before, permit.status],
+            "revision": [permit.revision - 1, permit.revision],
+            "cancelled_on": cancelled_on.isoformat(),
+            "reason": reason,
+        },
+    )
+    return permit
+
+
+def model_to_values(fact: models.Model) -> dict[str, Any]:
+    """A fact's values as its revisions keep them (what ``upsert_with_history`` writes)."""
+    skip = {"id", "code", "created_at", "updated_at", "revision", "source", "source_key"}
+    return jsonable(
+        {
+            f.attname: getattr(fact, f.attname)
+            for f in fact._meta.concrete_fields
+            if f.name not in skip and f.attname not in skip
+        }
+    )
