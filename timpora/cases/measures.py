@@ -413,20 +413,25 @@ class Charge:
     def as_details(self) -> dict[str, Any]:
         return {
             "days": self.days,
-            "amount": str(self.amount),
+            "amount": _whole(self.amount),
             "amount_text": self.amount_text,
             "threshold_days": self.threshold_days,
             "parts": [
                 {
                     "from": p.first.isoformat(),
                     "to": p.last.isoformat(),
-                    "per_day": str(p.per_day),
+                    "per_day": _whole(p.per_day),
                     "days": p.days,
-                    "subtotal": str(p.subtotal),
+                    "subtotal": _whole(p.subtotal),
                 }
                 for p in self.parts
             ],
         }
+
+
+def _whole(amount: Decimal) -> str:
+    """Rupiah have no cents: ``60000000.0000`` → ``"60000000"``."""
+    return f"{amount:.0f}"
 
 
 def overstay_charge(authorised_until: date, as_of: date) -> Charge:

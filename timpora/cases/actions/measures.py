@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -169,7 +170,7 @@ def propose_action(
         permit=permit,
         extends=extends,
         days=clean.get("days"),
-        amount=clean.get("amount"),
+        amount=Decimal(clean["amount"]) if "amount" in clean else None,
         effective_on=_effective_on(kind, clean),
         proposed_by=actor,
     )
