@@ -3,8 +3,10 @@ tasks and what is overdue, closing (resolving the alerts) and reopening. Every s
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -126,9 +128,7 @@ def test_a_pdf_and_a_photo_are_kept_privately_and_once(cast, overstay_case, sett
     assert "Paspor" not in pdf.file.name and pdf.file.name.endswith(".pdf")
     stored = private_storage().path(pdf.file.name)
     assert stored.startswith(str(settings.PRIVATE_MEDIA_ROOT))
-    assert open(stored, "rb").read() == PDF
-    import hashlib
-
+    assert Path(stored).read_bytes() == PDF
     assert pdf.sha256 == hashlib.sha256(PDF).hexdigest()
 
     again = actions.add_attachment(
