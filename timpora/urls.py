@@ -10,6 +10,7 @@ urlpatterns = [
     path("matching/", include("timpora.matching.urls")),
     path("exchange/", include("timpora.exchange.urls")),
     path("detection/", include("timpora.detection.urls")),
+    path("cases/", include("timpora.cases.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
+    from django.utils.safestring import SafeString
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,37 @@ class TimporaAppConfig(AppConfig):
         such as the person's open alerts and risk; nothing the user may not see."""
         return []
 
+    def alert_panels(self, request: HttpRequest, alert: Any) -> list[str]:
+        """Sections (rendered HTML) this app adds to an alert's page for the user looking, such
+        as the case the alert is in, or a form to open one."""
+        return []
+
+    def review_panels(self, request: HttpRequest, item: Any) -> list[str]:
+        """Sections (rendered HTML) this app adds to a review item's page for the user looking."""
+        return []
+
+    def nav_items(self, request: HttpRequest) -> list[tuple[str, str, str]]:
+        """Links ``(url, label, key)`` this app adds to the main navigation for the user, after
+        the alerts; ``key`` is the page's ``active`` value."""
+        return []
+
     def schedule(self) -> None:
         """Called by ``timpora worker`` about once a minute: enqueue this app's periodic tasks
         that are due (each must be safe to enqueue twice)."""
+
+
+def collect_panels(hook: str, request: HttpRequest, subject: Any) -> list[SafeString]:
+    """The sections every app adds through ``hook`` (``person_panels``, ``alert_panels``,
+    ``review_panels``) to the page of ``subject``, in the order of the installed apps."""
+    from django.apps import apps
+    from django.utils.safestring import mark_safe
+
+    return [
+        mark_safe(panel)  # noqa: S308 - each app renders its panel from its own template
+        for config in apps.get_app_configs()
+        if isinstance(config, TimporaAppConfig)
+        for panel in getattr(config, hook)(request, subject)
+    ]
 
 
 class CoreConfig(TimporaAppConfig):

@@ -30,6 +30,7 @@ from timpora.accounts.access import can_see_records
 from timpora.accounts.choices import AgencyKind, DataCategory
 from timpora.audit.choices import Purpose, Verb
 from timpora.audit.log import record as audit
+from timpora.core.apps import collect_panels
 from timpora.core.htmx import render_page
 from timpora.core.querysets import get_visible_or_404
 from timpora.detection import actions, queries
@@ -207,6 +208,7 @@ def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
         "events": alert.events.select_related("actor"),
         "agencies": alert.agencies.order_by("code"),
         "steps": _step_forms(alert, user, bound, step),
+        "panels": collect_panels("alert_panels", request, alert),
         "active": "alerts",
     }
     return render(request, "detection/alert_detail.html", context)

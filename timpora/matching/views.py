@@ -28,6 +28,7 @@ from timpora.accounts.access import can_see_records
 from timpora.accounts.choices import DataCategory, Role
 from timpora.audit.choices import Purpose, Verb
 from timpora.audit.log import record as audit
+from timpora.core.apps import collect_panels
 from timpora.core.htmx import is_partial, render_page
 from timpora.core.querysets import get_visible_or_404
 from timpora.core.ratelimit import rate_limit
@@ -323,6 +324,7 @@ def review_item(request: HttpRequest, code: str) -> HttpResponse:
         **_decision_context(item, user, form, contradiction),
         "facts": _facts(item, user),
         "reasons": _reasons(item.reasons),
+        "panels": collect_panels("review_panels", request, item),
         "watchlist": (
             Watchlist.objects.filter(list=item.entry.list).select_related("owning_agency").first()
             if item.entry
