@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from timpora.accounts.choices import Role
 from timpora.accounts.models import Agency
@@ -297,7 +297,7 @@ def create_case(request: HttpRequest, body: CaseIn) -> Any:
         )
     except ValidationError as exc:
         return _refused(request, exc)
-    return (201 if opened.created else 200), _detail(opened.case)
+    return Status(201 if opened.created else 200, _detail(opened.case))
 
 
 @router.get(
@@ -388,7 +388,7 @@ def send_referral(request: HttpRequest, code: str, body: ReferralIn) -> Any:
         )
     except ValidationError as exc:
         return _refused(request, exc)
-    return (200 if referral.pk in waiting else 201), _referral(referral)
+    return Status(200 if referral.pk in waiting else 201, _referral(referral))
 
 
 def _answer(request: HttpRequest, code: str, step: Any, **arguments: Any) -> Any:
