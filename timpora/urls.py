@@ -11,6 +11,7 @@ urlpatterns = [
     path("exchange/", include("timpora.exchange.urls")),
     path("detection/", include("timpora.detection.urls")),
     path("cases/", include("timpora.cases.urls")),
+    path("v/", include("timpora.cases.verify_urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -86,3 +86,48 @@ def open_case(cast: Cast) -> OpenCase:
 def overstay_case(open_case: OpenCase, overstay_alert: Alert) -> Case:
     """An OVERSTAY case opened by alice from the overstay alert."""
     return open_case(alerts=[overstay_alert], title="Overstay TAN WEI MING")
+
+
+# --- Documents ---------------------------------------------------------------------------------
+
+DEPORTATION_DETAILS = {
+    "route": "Batam Centre - Singapore HarbourFront (ferry)",
+    "checkpoint": "BTM-BC",
+    "departure_on": "2026-04-25",
+    "escort": "Alice, Bob",
+    "entry_ban_years": 2,
+    "entry_ban_reason": "Overstayed and worked without a permit",
+}
+
+
+@pytest.fixture
+def tan(world: World) -> Any:
+    """TAN WEI MING (passport K1234567A), in on a visit stay that ended on 30 March 2026."""
+    from timpora.registry.models import Person
+
+    who = world.person(passport="K1234567A")
+    world.arrive(who, "2026-03-01 10:00", until="2026-03-30")
+    return Person.objects.get()
+
+
+@pytest.fixture
+def tan_case(open_case: OpenCase, tan: Any) -> Case:
+    """alice's case about TAN WEI MING, opened by hand."""
+    return open_case(persons=[tan], title="TAN WEI MING")
+
+
+@pytest.fixture
+def approved_deportation(tan_case: Case, tan: Any, cast: Cast) -> Any:
+    """A deportation with a two-year entry ban: proposed by alice, approved by bob."""
+    from timpora.cases.actions.measures import approve_action, propose_action
+    from timpora.cases.choices import ActionKind
+
+    action = propose_action(
+        tan_case,
+        actor=cast.alice,
+        kind=ActionKind.DEPORTATION,
+        person=tan,
+        grounds="Stayed beyond the permit and worked at a shipyard",
+        details=DEPORTATION_DETAILS,
+    )
+    return approve_action(action, actor=cast.bob)
