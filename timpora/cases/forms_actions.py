@@ -69,7 +69,7 @@ def legal_basis_for(agency: Agency) -> str:
     return LEGAL_BASIS_BY_KIND.get(agency.kind, "")
 
 
-class AgencyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class AgencyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.code})"
 
@@ -102,7 +102,7 @@ class ReferralForm(forms.Form):
         super().__init__(*args, **kwargs)
         agencies = Agency.objects.exclude(pk=case.owning_agency_id)
         agencies = agencies.order_by("name")
-        self.fields["to_agency"].queryset = agencies
+        typing.cast(Any, self.fields["to_agency"]).queryset = agencies
         # The usual bases, each once, with the agencies it is usual for.
         usual: dict[str, list[str]] = {}
         for agency in agencies:
@@ -159,7 +159,8 @@ class KindForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, kind: str, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "action")
-        super().__init__(*args, initial={"kind": kind}, **kwargs)
+        kwargs["initial"] = {"kind": kind}
+        super().__init__(*args, **kwargs)
         self.fields["kind"].widget.attrs.update(
             {
                 "hx-get": reverse("cases:action_propose", args=[case.code]),
@@ -204,11 +205,11 @@ class ProposeForm(forms.Form):
         kwargs.setdefault("prefix", "action")
         super().__init__(*args, **kwargs)
         self.case = case
-        self.kind = kind if kind in ActionKind.values else self._asked_kind()
-        spec = measures.spec(self.kind)
+        self.action_kind = kind if kind in ActionKind.values else self._asked_kind()
+        spec = measures.spec(self.action_kind)
         self.spec = spec
-        self.fields["kind"].initial = self.kind
-        self.chooser = KindForm(case=case, kind=self.kind)
+        self.fields["kind"].initial = self.action_kind
+        self.chooser = KindForm(case=case, kind=self.action_kind)
         self.fields["legal_basis"].initial = spec.legal_basis
         persons = case.persons.select_related("nationality").order_by("full_name")
         person = typing.cast(Any, self.fields["person"])
@@ -222,7 +223,7 @@ class ProposeForm(forms.Form):
         else:
             del self.fields["permit"]
         earlier = AdministrativeAction.objects.filter(
-            case=case, kind=self.kind, status=ActionStatus.EXECUTED
+            case=case, kind=self.action_kind, status=ActionStatus.EXECUTED
         ).select_related("person")
         if spec.extendable and earlier.exists():
             extends = typing.cast(Any, self.fields["extends"])
@@ -362,7 +363,7 @@ class LinesField(forms.CharField):
         return value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 

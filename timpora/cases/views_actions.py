@@ -96,7 +96,7 @@ def action_propose(request: HttpRequest, code: str) -> HttpResponse:
     case = _case(request, code)
     if request.method == "POST":
         form = ProposeForm(request.POST, case=case)
-        details = details_form(form.kind, request.POST)
+        details = details_form(form.action_kind, request.POST)
         valid = form.is_valid()
         if details.is_valid() and valid:
             data = form.cleaned_data
@@ -104,7 +104,7 @@ def action_propose(request: HttpRequest, code: str) -> HttpResponse:
                 actions.propose_action(
                     case,
                     actor=user,
-                    kind=form.kind,
+                    kind=form.action_kind,
                     person=data["person"],
                     grounds=data["grounds"],
                     details=details.details(),
@@ -128,7 +128,7 @@ def action_propose(request: HttpRequest, code: str) -> HttpResponse:
     else:
         kind = request.GET.get("action-kind", "")
         form = ProposeForm(case=case, kind=kind, initial=_initial(request))
-        details = details_form(form.kind)
+        details = details_form(form.action_kind)
     context = {"case": case, "form": form, "details": details, "active": "cases"}
     if is_partial(request) and request.method == "GET":
         return render(request, FIELDS_PARTIAL, context)

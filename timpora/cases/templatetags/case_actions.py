@@ -36,7 +36,7 @@ def action_section(
     propose = None
     if is_owner and may_propose(case, user):
         form = ProposeForm(case=case)
-        propose = {"form": form, "details": details_form(form.kind)}
+        propose = {"form": form, "details": details_form(form.action_kind)}
     return {
         "rows": rows,
         "deadlines": case_deadlines,
