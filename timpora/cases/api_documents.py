@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 
 from timpora.accounts.choices import Role
@@ -172,4 +172,4 @@ def create_document(request: HttpRequest, code: str, body: IssueIn) -> Any:
         messages: Any = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
         errors = [{"location": k, "message": m} for k, ms in messages.items() for m in ms]
         return problem(request, 422, " ".join(exc.messages), slug="invalid", errors=errors)
-    return 201, _out(document)
+    return Status(201, _out(document))
