@@ -159,6 +159,7 @@ class KindForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, kind: str, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "action")
+        kwargs.setdefault("auto_id", "id_choose_%s")
         kwargs["initial"] = {"kind": kind}
         super().__init__(*args, **kwargs)
         self.fields["kind"].widget.attrs.update(
@@ -191,7 +192,10 @@ class ProposeForm(forms.Form):
         help_text=_("Taken in the field without a written order, which must follow within a day."),
     )
     permit = forms.ModelChoiceField(
-        label=_("Stay permit"), queryset=StayPermit.objects.none(), required=True
+        label=_("Stay permit"),
+        queryset=StayPermit.objects.none(),
+        to_field_name="code",
+        required=True,
     )
     extends = forms.ModelChoiceField(
         label=_("Extends"),
@@ -208,7 +212,7 @@ class ProposeForm(forms.Form):
         self.action_kind = kind if kind in ActionKind.values else self._asked_kind()
         spec = measures.spec(self.action_kind)
         self.spec = spec
-        self.fields["kind"].initial = self.action_kind
+        self.initial["kind"] = self.action_kind
         self.chooser = KindForm(case=case, kind=self.action_kind)
         self.fields["legal_basis"].initial = spec.legal_basis
         persons = case.persons.select_related("nationality").order_by("full_name")
@@ -234,7 +238,10 @@ class ProposeForm(forms.Form):
 
     def _asked_kind(self) -> str:
         """The kind posted or in the initial data, or the first one."""
-        value = self["kind"].value()
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("kind"))
+        else:
+            value = self.initial.get("kind")
         return value if value in ActionKind.values else ActionKind.values[0]
 
     def clean(self) -> dict[str, Any]:

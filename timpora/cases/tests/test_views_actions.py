@@ -84,6 +84,8 @@ def test_the_owner_sees_the_propose_form_with_the_fields_of_the_first_kind(
     assert 'id="action-fields"' in page
     assert 'name="action-kind"' in page
     assert 'name="details-years"' in page  # penangkalan: the years of the ban
+    # The form posts the kind its fields belong to.
+    assert '<input type="hidden" name="action-kind" value="PENANGKALAN"' in page
     assert "TAN WEI MING" in page
     assert reverse("cases:action_propose", args=[overstay_case.code]) in page
 
