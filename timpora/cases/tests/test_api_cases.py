@@ -176,3 +176,20 @@ def test_auditors_get_403_on_every_write(cast, client, created):
             == 403
         )
     assert Referral.objects.get().status == ReferralStatus.SENT
+
+
+def test_a_case_by_hand_names_persons_the_caller_may_see(cast, client, overstay_alert):
+    person = str(overstay_alert.person.code)
+    body = {"persons": [person], "case_type": "VISITOR_WORKING", "title": "Tip", "priority": "HIGH"}
+    # Local government sees no persons: the code is unknown to it.
+    assert _post(client, "/api/v1/cases", cast.gita, body).status_code == 404
+    response = _post(client, "/api/v1/cases", cast.alice, body)
+    assert response.status_code == 201
+    case = response.json()
+    assert (case["origin"], case["priority"], case["case_type"]) == (
+        "MANUAL",
+        "HIGH",
+        "VISITOR_WORKING",
+    )
+    assert [p["code"] for p in case["persons"]] == [person]
+    assert case["alerts"] == []

@@ -158,3 +158,31 @@ def test_a_case_from_a_review_item(cast, world):
     # Disnaker is not responsible for the item.
     with pytest.raises(common.NotAllowed):
         open_case(actor=cast.charlie, case_type=CaseType.IDENTITY_CONFLICT, review_item=item)
+
+
+@pytest.mark.parametrize(
+    ("rule", "subject_type", "expected"),
+    [
+        ("OVERSTAY", "PERSON", CaseType.OVERSTAY),
+        ("VISITOR_WORKING", "PERSON", CaseType.VISITOR_WORKING),
+        ("WORK_MISMATCH", "PERSON", CaseType.OUTSIDE_RPTKA),
+        ("UNREPORTED_STAY", "PERSON", CaseType.UNREPORTED_STAY),
+        ("LATE_REPORT", "PLACE", CaseType.NON_REPORTING_LODGING),
+        ("WATCHLIST_HIT", "PERSON", CaseType.WATCHLIST_HIT),
+        ("DOCUMENT_CONFLICT", "PERSON", CaseType.IDENTITY_CONFLICT),
+        ("ADDRESS_CLUSTER", "PLACE", CaseType.OTHER),
+        ("SPONSOR_ANOMALY", "COMPANY", CaseType.OTHER),
+    ],
+)
+def test_the_rule_of_an_alert_suggests_the_case_type(rule, subject_type, expected):
+    from timpora.detection.models import Alert
+
+    assert case_type_for(Alert(rule=rule, subject_type=subject_type)) == expected
+
+
+def test_every_case_type_but_other_has_a_playbook_of_unique_steps():
+    for case_type in CaseType.values:
+        steps = PLAYBOOKS[case_type]
+        assert bool(steps) == (case_type != CaseType.OTHER), case_type
+        assert len({s.key for s in steps}) == len(steps)
+        assert [s.days for s in steps] == sorted(s.days for s in steps)
