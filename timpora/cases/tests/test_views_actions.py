@@ -361,3 +361,27 @@ def test_auditors_see_no_write_forms_and_are_refused(
     _execute(erin, action, **{"payment-paid_on": "01-05-2026", "payment-receipt_number": "R"})
     action.refresh_from_db()
     assert action.status == ActionStatus.APPROVED
+
+
+def test_a_permit_action_names_the_persons_permit_by_its_code(
+    cast: Cast, open_case: Any, people: dict[str, Any]
+) -> None:
+    nguyen = people["NGUYEN VAN THANG"]
+    case = open_case(persons=[nguyen], title="NGUYEN VAN THANG")
+    permit = nguyen.staypermits.get()
+    alice = cast.client_for(cast.alice)
+    url = reverse("cases:action_propose", args=[case.code])
+    form = alice.get(url, {"action-kind": "PERMIT_CANCEL"}).content.decode()
+    assert f'value="{permit.code}"' in form
+
+    response = _propose(
+        alice, case, nguyen, ActionKind.PERMIT_CANCEL, **{"action-permit": str(permit.code)}
+    )
+    assert response.status_code == 302
+    action = AdministrativeAction.objects.get()
+    assert action.permit == permit
+    _approve(cast.client_for(cast.bob), action)
+    _execute(alice, action)
+    action.refresh_from_db()
+    assert action.status == ActionStatus.EXECUTED
+    assert nguyen.staypermits.filter(status="CANCELLED").exists()
