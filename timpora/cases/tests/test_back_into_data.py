@@ -155,11 +155,18 @@ def test_executing_twice_changes_nothing(
     with django_capture_on_commit_callbacks(execute=True):
         again = execute_action(action, actor=cast.alice)
     assert again.status == ActionStatus.EXECUTED and again.executed_at == action.executed_at
-    # Writing the same listing back again (same key, same values) changes nothing either.
-    _back_into_the_data(again, again.case, TODAY - timedelta(days=30), cast.alice)
+    assert (
+        WatchlistEntry.objects.count(),
+        FactRevision.objects.count(),
+        CaseEvent.objects.count(),
+        AuditEvent.objects.count(),
+        ReviewItem.objects.count(),
+    ) == counts
+    # Writing the same listing back again (same key, same values) changes no entry either.
+    with django_capture_on_commit_callbacks(execute=True):
+        _back_into_the_data(again, again.case, TODAY - timedelta(days=30), cast.alice)
     entry = WatchlistEntry.objects.get()
     assert entry.revision == 1
-    assert WatchlistEntry.objects.count() == counts[0]
     assert FactRevision.objects.count() == counts[1]
     assert ReviewItem.objects.count() == counts[4]
 
@@ -272,3 +279,28 @@ def test_a_permit_action_needs_the_persons_own_permit(
                 permit=permit, grounds="x", details={},
             )  # fmt: skip
         assert "permit" in caught.value.message_dict
+
+
+def test_an_entry_ban_extension_adds_years_to_the_same_entry(
+    world: Any, open_case: Any, cast: Any
+) -> None:
+    case, person = _case_of(world, open_case, IURII)
+
+    def ban(years: int, extends: AdministrativeAction | None = None) -> AdministrativeAction:
+        action = propose_action(
+            case, actor=cast.alice, kind=ActionKind.PENANGKALAN, person=person,
+            grounds="Threat to public order", extends=extends,
+            details={"years": years, "reason": "Public order"},
+        )  # fmt: skip
+        approve_action(action, actor=cast.bob)
+        return execute_action(action, actor=cast.alice, executed_on=TODAY)
+
+    first = ban(5)
+    second = ban(3, extends=first)
+    entry = WatchlistEntry.objects.get()
+    assert entry.valid_from == TODAY
+    assert entry.valid_until == add_years(add_years(TODAY, 5), 3) == second.ends_on
+    assert entry.revision == 2 and second.watchlist_entry == entry
+    assert FactRevision.objects.get(kind="watchlist-entry").values["valid_until"] == str(
+        add_years(TODAY, 5)
+    )
