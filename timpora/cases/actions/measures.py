@@ -583,7 +583,7 @@ def deadlines_met_by_order(
 ) -> list[Deadline]:
     """A written order (Surat Perintah) was issued: the written-order deadlines it answers are
     met — the action's, or every open one of the case. Returns the deadlines met now."""
-    open_ = Deadline.objects.select_for_update().filter(
+    open_ = Deadline.objects.select_for_update(of=("self",)).filter(
         case=case, kind=DeadlineKind.WRITTEN_ORDER, met_at__isnull=True
     )
     if action is not None:
