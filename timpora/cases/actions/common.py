@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,15 +43,19 @@ def require_owner(case: Case, actor: User) -> None:
 
 
 def require_participant(case: Case, actor: User) -> None:
-    """Notes and attachments: the owning agency, or an agency a live referral involves."""
+    """Notes and attachments: the owning agency, or an agency a live referral involves (the
+    receiver, and the sender — who stays involved after handing a case over)."""
     if actor.role == Role.AUDITOR:
         raise NotAllowed(_("Auditors read cases; they do not work on them."))
     if actor.agency_id == case.owning_agency_id:
         return
-    involved = case.referrals.filter(
-        status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED),
-        to_agency_id=actor.agency_id,
-    ).exists()
+    involved = (
+        case.referrals.filter(
+            status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
+        )
+        .filter(Q(to_agency_id=actor.agency_id) | Q(from_agency_id=actor.agency_id))
+        .exists()
+    )
     if not involved:
         raise NotAllowed(_("This case is not shared with your agency."))
 
