@@ -175,6 +175,20 @@ DEFAULTS: tuple[Default, ...] = (
         _("Hours to acknowledge a low-severity alert"),
     ),
     _d(
+        "WRITTEN_ORDER_HOURS",
+        24,
+        Unit.HOURS,
+        "Permenimipas 2/2025 Pasal 30",
+        _("Hours after an urgent field action by which its written order must be issued"),
+    ),
+    _d(
+        "OVERSTAY_PAYMENT_DAYS",
+        7,
+        Unit.DAYS,
+        OPERATIONAL,
+        _("Days after approval by which an overstay charge is to be paid"),
+    ),
+    _d(
         "RISK_WEIGHT_HIGH",
         "0.6",
         Unit.WEIGHT,

@@ -39,17 +39,20 @@ from timpora.cases.choices import (
     EventKind,
 )
 from timpora.cases.models import AdministrativeAction, Case, Deadline
+from timpora.detection.actions import parameters_at
 from timpora.registry.choices import PermitStatus, WatchList
 from timpora.registry.models import Person, StayPermit
 from timpora.registry.status import end_of_day
 
 APPROVERS = (Role.SUPERVISOR, Role.COORDINATOR)
 LIVE = (ActionStatus.PROPOSED, ActionStatus.APPROVED)
-#: Hours after an urgent field action by which its written order must be issued
-#: (Permenimipas 2/2025 Pasal 30: the same day or within one day).
-WRITTEN_ORDER_HOURS = 24
-#: Days after approval by which the overstay charge is to be paid (operational).
-PAYMENT_DAYS = 7
+
+
+def _limit(code: str, day: date) -> int:
+    """A time limit in force on ``day``: legal numbers are dated data (detection parameters):
+    WRITTEN_ORDER_HOURS (Permenimipas 2/2025 Pasal 30: the same day or within one day) and
+    OVERSTAY_PAYMENT_DAYS."""
+    return parameters_at(day).integer(code, day)
 
 
 class WrongState(NotAllowed):
@@ -198,7 +201,8 @@ def propose_action(
             case=case,
             action=action,
             kind=DeadlineKind.WRITTEN_ORDER,
-            due_at=action.created_at + timedelta(hours=WRITTEN_ORDER_HOURS),
+            due_at=action.created_at
+            + timedelta(hours=_limit("WRITTEN_ORDER_HOURS", timezone.localdate(action.created_at))),
             note=gettext("Written order for the urgent field action"),
         )
     audit(
@@ -267,7 +271,10 @@ def approve_action(
             case=case,
             action=action,
             kind=DeadlineKind.PAYMENT,
-            due_at=end_of_day(timezone.localdate(now) + timedelta(days=PAYMENT_DAYS)),
+            due_at=end_of_day(
+                timezone.localdate(now)
+                + timedelta(days=_limit("OVERSTAY_PAYMENT_DAYS", timezone.localdate(now)))
+            ),
             note=gettext("Payment of %(amount)s") % {"amount": action.details["amount_text"]},
         )
     record_event(
@@ -553,6 +560,18 @@ def _meet(
     if note:
         deadline.note = note[:300]
     deadline.save(update_fields=["met_at", "note"])
+    record_event(
+        deadline.case,
+        EventKind.DEADLINE_MET,
+        actor=actor,
+        at=deadline.met_at,
+        text=deadline.note or str(DeadlineKind(deadline.kind).label),
+        data={
+            "deadline": deadline.kind,
+            "due_at": deadline.due_at.isoformat(),
+            "action": str(deadline.action.code) if deadline.action is not None else "",
+        },
+    )
     audit(
         actor=actor,
         verb=Verb.DEADLINE_MET,

@@ -234,10 +234,10 @@ def withdraw_referral(referral: Referral, *, actor: User, reason: str) -> Referr
     referral.save(update_fields=["status", "updated_at"])
     common.record_event(
         referral.case,
-        EventKind.NOTE,
+        EventKind.REFERRAL_WITHDRAWN,
         actor=actor,
         text=reason,
-        data={**_data(referral), "withdrawn": True},
+        data=_data(referral),
     )
     log.record(
         actor=actor,
