@@ -88,7 +88,8 @@ def person_panels(request: HttpRequest, person: Any) -> list[str]:
     )
     if not cases:
         return []
-    return [render_to_string("cases/_person_cases.html", {"cases": cases}, request=request)]
+    context = {"case_panel": {"cases": cases}}
+    return [render_to_string("cases/_person_cases.html", context, request=request)]
 
 
 def _panel(
@@ -99,7 +100,8 @@ def _panel(
     form = forms.OpenFromForm(
         initial={"case_type": case_type, "priority": Priority.NORMAL, **hidden}
     )
-    context = {"cases": cases, "form": form, "hidden": hidden, "may_open": show}
+    # One key of its own: the host page's tests read its context, which includes this one.
+    context = {"case_panel": {"cases": cases, "form": form, "hidden": hidden, "may_open": show}}
     return [render_to_string("cases/_open_case.html", context, request=request)]
 
 

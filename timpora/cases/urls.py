@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import Any
 
 from django.urls import path, re_path
 
-from timpora.cases import views
+from timpora.cases import urls_actions, urls_documents, views
 
 app_name = "cases"
 UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -28,10 +27,5 @@ urlpatterns: list[Any] = [
     ),
 ]
 
-# The pages of referrals and actions (urls_actions) and of documents (urls_documents).
-for _module in ("timpora.cases.urls_actions", "timpora.cases.urls_documents"):
-    try:
-        urlpatterns += import_module(_module).urlpatterns
-    except ModuleNotFoundError as exc:
-        if exc.name != _module:
-            raise
+# The pages of referrals and actions, and of the documents issued for a case.
+urlpatterns += urls_actions.urlpatterns + urls_documents.urlpatterns

@@ -23,8 +23,6 @@ from django.db.models import Model, QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -46,8 +44,6 @@ from timpora.matching.models import ReviewItem
 
 PAGE_SIZE = 25
 M = TypeVar("M", bound=Model)
-#: The partials other parts of the cases app add to a case's page, in this order.
-PARTIALS = ("referrals", "actions", "documents")
 
 
 # --- The list --------------------------------------------------------------------------------
@@ -288,18 +284,6 @@ def _step_forms(
     return offered
 
 
-def _partials() -> list[str]:
-    """The case page's partials that exist (each written by its own part of the app)."""
-    found = []
-    for name in PARTIALS:
-        try:
-            get_template(f"cases/_{name}.html")
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found
-
-
 def _alert_rows(case: Case) -> list[dict[str, Any]]:
     alerts = case.alerts.select_related("person", "place", "company").order_by("first_detected_at")
     return [
@@ -338,7 +322,6 @@ def _detail(request: HttpRequest, case: Case, bound: dict[str, Form] | None = No
         "is_owner": is_owner,
         "is_participant": is_participant,
         "steps": _step_forms(case, is_owner, is_participant, bound or {}),
-        "partials": _partials(),
         "user": user,
         "active": "cases",
     }

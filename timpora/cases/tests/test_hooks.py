@@ -211,3 +211,23 @@ def test_the_home_page_shows_my_open_cases_and_overdue_tasks(cast, open_case):
     [panel] = [p for p in response.context["panels"] if any(f.url == work for f in p.figures)]
     figures = [figure.value for figure in panel.figures]
     assert figures[0] == 1
+
+
+def test_the_inbox_opens_one_case_from_the_checked_alerts(cast, world):
+    for name, passport in (("TAN WEI MING", "K1234567A"), ("LIM AH KOW", "K7654321B")):
+        who = world.person(name, passport=passport)
+        world.arrive(who, "2026-03-01 10:00", until="2026-03-30")
+    world.detect("2026-04-20", "OVERSTAY")
+    alerts = world.alerts("OVERSTAY")
+    client = cast.client_for(cast.alice)
+    assert (
+        f'formaction="{reverse("cases:open")}"'
+        in client.get(reverse("detection:inbox")).content.decode()
+    )
+
+    response = open_from(client, alerts=[str(a.code) for a in alerts], bulk="case", query="")
+
+    case = Case.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("cases:case", args=[case.code])
+    assert set(case.alerts.all()) == set(alerts)
+    assert case.persons.count() == 2 and case.case_type == CaseType.OVERSTAY

@@ -382,3 +382,21 @@ def test_an_auditor_is_not_offered_the_form_to_open_a_case(cast):
     assert response.status_code == 200
     assert not response.context["may_open"]
     assert 'name="title"' not in response.content.decode()
+
+
+def test_the_list_reads_a_fixed_number_of_queries_whatever_its_length(cast, open_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = cast.client_for(cast.alice)
+    open_case(title="One")
+    client.get(reverse("cases:list"))  # warm the session and the access profile
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("cases:list"))
+    for n in range(5):
+        open_case(title=f"More {n}", assignee=cast.bob)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("cases:list"))
+
+    assert len(listed(response)) == 6
+    assert len(many.captured_queries) == len(few.captured_queries)
