@@ -65,7 +65,7 @@ class _Document(FPDF):
 
     # --- Building blocks -------------------------------------------------------------------
 
-    def para(self, value: Any, *, style: str = "", size: int = 11, align: str = "J") -> None:
+    def para(self, value: Any, *, style: str = "", size: int = 11, align: str = "L") -> None:
         self.set_font(FONT, style, size)
         self.multi_cell(0, LINE, latin1(value), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
@@ -101,12 +101,17 @@ class _Document(FPDF):
             left = self.l_margin + indent
             self.set_xy(left, top)
             self.multi_cell(
-                label_width - 1, LINE, latin1(label), new_x=XPos.LMARGIN, new_y=YPos.NEXT
+                label_width - 1,
+                LINE,
+                latin1(label),
+                align="L",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
             )
             label_bottom = self.get_y()
             self.set_xy(left + label_width, top)
             self.cell(4, LINE, ":")
-            self.multi_cell(0, LINE, latin1(value), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, LINE, latin1(value), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             if self.page == page:
                 self.set_y(max(label_bottom, self.get_y()))
 
@@ -116,7 +121,7 @@ class _Document(FPDF):
             mark = f"{chr(ord('a') + index)}." if marks == "letter" else f"{index + 1}."
             self.set_x(self.l_margin + indent)
             self.cell(8, LINE, mark)
-            self.multi_cell(0, LINE, latin1(item), align="J", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.multi_cell(0, LINE, latin1(item), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def section(self, label: str, body: Callable[[], None]) -> None:
         """A bold label in the left column (MENIMBANG, MENGINGAT, ...) with its body beside."""
@@ -177,7 +182,7 @@ class _Document(FPDF):
 def _person_rows(person: dict[str, Any]) -> list[tuple[str, Any]]:
     return [
         ("Nama", person.get("name")),
-        ("Nama dalam aksara asli", person.get("name_original")),
+        ("Nama dalam aksara asli (alih aksara)", person.get("name_original")),
         ("Jenis kelamin", person.get("sex")),
         ("Tempat/tanggal lahir", person.get("born")),
         ("Kewarganegaraan", person.get("nationality")),
