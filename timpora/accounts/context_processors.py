@@ -18,7 +18,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)  # absent on error pages of the static files handler
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
-    items = [(reverse("core:home"), _("Home"), "home")]
+    items: list[tuple[str, Any, str]] = [(reverse("core:home"), _("Home"), "home")]
     if record_categories(user):
         items.append((reverse("registry:person_search"), _("Persons"), "persons"))
     if can_see_records(user, DataCategory.ALERTS):

@@ -358,7 +358,7 @@ def case_step(request: HttpRequest, code: str, step: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, str(STEPS[step].done))
-    return redirect(reverse("cases:case", args=[case.code]) + f"#{step}")
+    return redirect(reverse("cases:case", args=[case.code]) + f"#step-{step}")
 
 
 TASK_STEPS: dict[str, tuple[Callable[[Task, Any, str], Any], Any]] = {
