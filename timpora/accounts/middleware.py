@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from timpora.accounts.two_factor import needs_two_factor_setup
 
-# Paths a logged-in user may reach before setting up two-factor log-in.
-_OPEN_PREFIXES = ("/static/", "/i18n/", "/api/")
+# Paths a logged-in user may reach before setting up two-factor log-in (``/v/``: the public
+# verification of an issued document, which anyone may open).
+_OPEN_PREFIXES = ("/static/", "/i18n/", "/api/", "/v/")
 
 
 class TwoFactorMiddleware:
