@@ -3,8 +3,10 @@
 The population of a seed is generated once into ``<DATA_DIR>/demo/seed-<N>/`` as exchange files
 and imported through the exchange app's importer; a second run finds it in the database and
 loads nothing. Once loaded, every detection rule runs as of the population's day (a full
-sweep), so that the alerts of the planted cases await the officers; the open review items and
-the open alerts per rule are printed on every run. The log-ins are printed on every run, with
+sweep), so that the alerts of the planted cases await the officers; then the demo officers of
+Imigrasi Batam open and work a few cases on them (``demo.cases.seed_cases``, once: a second run
+finds them). The open review items and the open alerts per rule are printed on every run. The
+log-ins are printed on every run, with
 fresh passwords. While it serves, a ``timpora worker`` runs beside the server for the large
 uploads.
 """
@@ -27,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from timpora.demo.cases import seed_cases
 from timpora.demo.generate import MIN_PERSONS, generate
 from timpora.demo.load import DemoFileError, is_loaded, load_directory
 from timpora.demo.users import Login, ensure_demo_users
@@ -70,10 +73,12 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("init", stdout=self.stdout, stderr=self.stderr)
         try:
-            self._population(options["seed"], options["persons"])
+            as_of = self._population(options["seed"], options["persons"])
         except DemoFileError as exc:
             raise CommandError(str(exc)) from exc
         logins = ensure_demo_users()
+        self._cases(as_of)
+        self._print_alerts()
         self._print_logins(logins, options["addr"])
         self.stdout.write(f"Demo ready in {time.monotonic() - started:.1f} s.")
         if not options["no_serve"]:
@@ -87,7 +92,8 @@ class Command(BaseCommand):
                 worker.terminate()
                 worker.wait(timeout=10)
 
-    def _population(self, seed: int, persons: int) -> None:
+    def _population(self, seed: int, persons: int) -> date:
+        """Generate and load the population (once); return its day."""
         out_dir = Path(settings.DATA_DIR) / "demo" / f"seed-{seed}"
         manifest = _manifest(out_dir)
         if manifest.get("persons") == persons and is_loaded(out_dir):
@@ -99,8 +105,7 @@ class Command(BaseCommand):
             as_of = date.fromisoformat(manifest["today"]) if manifest.get("today") else None
             if as_of and not DetectionRun.objects.filter(kind=RunKind.FULL, as_of=as_of).exists():
                 self._detect(as_of)
-            self._print_alerts()
-            return
+            return as_of or timezone.localdate()
         today = timezone.localdate()
         began = time.monotonic()
         paths = generate(seed, out_dir, persons=persons, today=today)
@@ -122,7 +127,7 @@ class Command(BaseCommand):
         )
         self._print_review()
         self._detect(today)
-        self._print_alerts()
+        return today
 
     def _detect(self, as_of: date) -> None:
         """A full sweep of the rules as of the population's day."""
@@ -132,6 +137,13 @@ class Command(BaseCommand):
             f"Ran the {len(RULES)} detection rules as of {as_of} in "
             f"{time.monotonic() - began:.1f} s."
         )
+
+    def _cases(self, as_of: date) -> None:
+        """The officers' cases on what the sweep found (once: found again on a second run)."""
+        seeded = seed_cases(as_of=as_of)
+        for note in seeded.notes:
+            self.stdout.write(f"  {note}")
+        self.stdout.write(seeded.summary())
 
     def _print_alerts(self) -> None:
         """The open alerts by rule: what the rules found for the officers."""
