@@ -91,7 +91,9 @@ class Verb(models.TextChoices):
     DOCUMENT_ISSUED = "cases.document_issued", _("Document issued")
     DOCUMENT_DOWNLOADED = "cases.document_downloaded", _("Document downloaded")
     DOCUMENT_VERIFIED = "cases.document_verified", _("Document verified")
+    DOCUMENT_REVOKED = "cases.document_revoked", _("Document revoked")
     PERMIT_CANCELLED = "registry.permit_cancelled", _("Stay permit cancelled")
+    PERMIT_CHANGED = "registry.permit_changed", _("Stay permit changed by a decision")
 
 
 class Purpose(models.TextChoices):

@@ -83,6 +83,7 @@ class EventKind(models.TextChoices):
     ACTION_CANCELLED = "ACTION_CANCELLED", _("Action cancelled")
     DEADLINE_MET = "DEADLINE_MET", _("Deadline met")
     DOCUMENT_ISSUED = "DOCUMENT_ISSUED", _("Document issued")
+    DOCUMENT_REVOKED = "DOCUMENT_REVOKED", _("Document revoked")
     FACT_RECORDED = "FACT_RECORDED", _("Recorded in the data")
     CLOSED = "CLOSED", _("Closed")
     REOPENED = "REOPENED", _("Reopened")

@@ -720,42 +720,67 @@ def record_facts(
 
 
 @transaction.atomic
-def cancel_stay_permit(
-    permit: StayPermit, *, actor: User, cancelled_on: date, reason: str
+def amend_stay_permit(
+    permit: StayPermit,
+    *,
+    actor: User,
+    values: dict[str, Any],
+    reason: str,
+    verb: Verb = Verb.PERMIT_CHANGED,
+    on: date | None = None,
 ) -> StayPermit:
-    """Cancel a stay permit by an officer's decision (a TAK): a new revision of the permit.
+    """Change a stay permit by an officer's decision (a TAK): a new revision of the permit.
 
-    The permit keeps its validity dates (a cancelled permit authorises nothing, whatever they
-    say); the earlier values are kept as a :class:`FactRevision`, as an update from its source would
-    keep them; the holder's derived facts are brought up to date. A cancelled permit stays as
-    it is.
+    The earlier values are kept as a :class:`FactRevision`, as an update from its source would
+    keep them, and the holder's derived facts are brought up to date. Values it already has
+    change nothing.
     """
     permit = StayPermit.objects.select_for_update().get(pk=permit.pk)
-    if permit.status == PermitStatus.CANCELLED:
+    changed = {name: value for name, value in values.items() if getattr(permit, name) != value}
+    if not changed:
         return permit
-    before = permit.status
     FactRevision.objects.create(
         kind=FactKind.STAY_PERMIT,
         fact_id=permit.pk,
         revision=permit.revision,
         values=model_to_values(permit),
     )
+    before = {name: getattr(permit, name) for name in changed}
     permit.revision += 1
-    permit.status = PermitStatus.CANCELLED
-    permit.save(update_fields=["revision", "status", "updated_at"])
+    for name, value in changed.items():
+        setattr(permit, name, value)
+    permit.save(update_fields=["revision", *changed, "updated_at"])
     refresh_derived([permit.person_id], kind=FactKind.STAY_PERMIT)
     audit(
         actor=actor,
-        verb=Verb.PERMIT_CANCELLED,
+        verb=verb,
         subject=permit,
         changes={
-            "status": [before, permit.status],
+            **{name: [before[name], value] for name, value in changed.items()},
             "revision": [permit.revision - 1, permit.revision],
-            "cancelled_on": cancelled_on.isoformat(),
+            "on": (on or timezone.localdate()).isoformat(),
             "reason": reason,
         },
     )
     return permit
+
+
+def cancel_stay_permit(
+    permit: StayPermit, *, actor: User, cancelled_on: date, reason: str
+) -> StayPermit:
+    """Cancel a stay permit by an officer's decision (a TAK).
+
+    The permit keeps its validity dates (a cancelled permit authorises nothing, whatever they
+    say). A cancelled permit stays as it is.
+    """
+    return amend_stay_permit(
+        permit,
+        actor=actor,
+        values={"status": PermitStatus.CANCELLED},
+        reason=reason,
+        verb=Verb.PERMIT_CANCELLED,
+        on=cancelled_on,
+    )
 
 
 def model_to_values(fact: models.Model) -> dict[str, Any]:

@@ -392,6 +392,27 @@ def _back_into_the_data(
             data={"action": str(action.code), "permit": permit.permit_number},
         )
         written.append("PERMIT_CANCELLED")
+    elif kind in (ActionKind.PERMIT_LIMIT, ActionKind.PERMIT_CHANGE) and action.permit is not None:
+        from timpora.registry.actions import amend_stay_permit
+
+        values = {
+            name: action.details[name]
+            for name in ("valid_until", "permit_type")
+            if action.details.get(name)
+        }
+        if "valid_until" in values:
+            values["valid_until"] = date.fromisoformat(str(values["valid_until"]))
+        permit = amend_stay_permit(
+            action.permit, actor=actor, values=values, reason=action.grounds, on=day
+        )
+        record_event(
+            case,
+            EventKind.FACT_RECORDED,
+            actor=actor,
+            text=gettext("Stay permit %(number)s changed") % {"number": permit.permit_number},
+            data={"action": str(action.code), "permit": permit.permit_number},
+        )
+        written.append("PERMIT_CHANGED")
     elif kind == ActionKind.OVERSTAY_CHARGE:
         payment = action.details["payment"]
         for deadline in action.deadlines.filter(kind=DeadlineKind.PAYMENT, met_at__isnull=True):
