@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -357,7 +358,16 @@ def validate(kind: str, details: Mapping[str, Any] | None) -> dict[str, Any]:
         raise _errors(exc) from None
     data = parsed.model_dump(mode="json")
     if isinstance(parsed, OverstayCharge):
-        charge = overstay_charge(parsed.authorised_until, parsed.as_of)
+        if parsed.as_of > timezone.localdate():
+            raise ValidationError(
+                {"as_of": [_("The charge runs to today at the latest, not a future day.")]}
+            )
+        try:
+            charge = overstay_charge(parsed.authorised_until, parsed.as_of)
+        except KeyError:
+            raise ValidationError(
+                {"authorised_until": [_("No overstay charge was in force for some of these days.")]}
+            ) from None
         if charge.over_threshold:
             raise ValidationError(
                 {

@@ -42,7 +42,7 @@ from timpora.cases.forms_actions import (
     label_for,
 )
 from timpora.cases.models import AdministrativeAction, Case, Deadline
-from timpora.cases.views_referrals import attempt, case_url
+from timpora.cases.views_referrals import attempt, case_url, record_read
 from timpora.core.htmx import is_partial
 from timpora.core.querysets import get_visible_or_404
 from timpora.detection.parameters import rupiah
@@ -130,6 +130,8 @@ def action_propose(request: HttpRequest, code: str) -> HttpResponse:
         form = ProposeForm(case=case, kind=kind, initial=_initial(request))
         details = details_form(form.action_kind)
     context = {"case": case, "form": form, "details": details, "active": "cases"}
+    if not is_partial(request):
+        record_read(user, case, "action_propose")  # lists the case's persons
     if is_partial(request) and request.method == "GET":
         return render(request, FIELDS_PARTIAL, context)
     return render(request, "cases/action_propose.html", context)
@@ -163,6 +165,7 @@ def _step(request: HttpRequest, code: str, step: str) -> HttpResponse:
         data = form.cleaned_data
         attempt(request, lambda: act(action, user, data), done)
         return redirect(case_url(action.case, "actions"))
+    record_read(user, action.case, f"action_{step}")
     context = {
         "action": action,
         "case": action.case,
@@ -214,6 +217,7 @@ def action_execute(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("The action was executed."))
             return redirect(case_url(action.case, "actions"))
+    record_read(user, action.case, "action_execute")
     context = {
         "action": action,
         "case": action.case,

@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from timpora.audit.choices import Purpose, Verb
+from timpora.audit.log import record as audit
 from timpora.cases.actions import referrals as actions
 from timpora.cases.choices import ReferralStatus
 from timpora.cases.forms_actions import (
@@ -55,6 +57,17 @@ def attempt(request: HttpRequest, act: Callable[[], Any], done: Any) -> bool:
         return False
     messages.success(request, str(done))
     return True
+
+
+def record_read(user: Any, case: Case, page: str) -> None:
+    """A page that shows a case's persons or requests was read: audited, like the case page."""
+    audit(
+        actor=user,
+        verb=Verb.CASE_VIEWED,
+        subject=case,
+        purpose=Purpose.INVESTIGATION,
+        changes={"page": page},
+    )
 
 
 def _referral(request: HttpRequest, code: str) -> Referral:
@@ -163,6 +176,7 @@ def _step(request: HttpRequest, code: str, step: str) -> HttpResponse:
         if Case.objects.visible_to(user).filter(pk=referral.case_id).exists():
             return redirect(case_url(referral.case, "referrals"))
         return redirect("cases:referrals")
+    record_read(user, referral.case, f"referral_{step}")
     context = {
         "referral": referral,
         "case": referral.case,
@@ -219,11 +233,23 @@ def referral_inbox(request: HttpRequest) -> HttpResponse:
     received = referrals.inbox(agency_id).annotate(waiting=WAITING_FIRST)
     received = received.order_by("waiting", "respond_by", "-sent_at", "-pk")
     sent = referrals.outbox(agency_id).order_by("-sent_at", "-pk")
+    received_page = Paginator(received, PAGE_SIZE).get_page(request.GET.get("received"))
+    sent_page = Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent"))
+    audit(
+        actor=user,
+        verb=Verb.CASES_LISTED,
+        purpose=Purpose.SUPERVISION,
+        subject_type="cases.referral",
+        changes={
+            "page": "referrals",
+            "cases": sorted({r.case.number for r in [*received_page, *sent_page]}),
+        },
+    )
     context = {
         "form": form,
         "status": status,
-        "received": Paginator(received, PAGE_SIZE).get_page(request.GET.get("received")),
-        "sent": Paginator(sent, PAGE_SIZE).get_page(request.GET.get("sent")),
+        "received": received_page,
+        "sent": sent_page,
         "may_act": not user.is_auditor,
         "active": "referrals",
     }

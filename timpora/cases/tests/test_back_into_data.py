@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from timpora.audit.models import AuditEvent
 from timpora.cases.actions.measures import (
@@ -215,8 +215,10 @@ def test_an_exit_ban_is_listed_for_pencegahan_and_extended_once(
     assert WatchlistEntry.objects.count() == 1  # the extension changes the same entry
     assert entry.revision == 2
     assert entry.valid_until == add_months(add_months(TODAY, 6), 6) == second.ends_on
-    with pytest.raises(Exception, match="extended once"):
+    with translation.override("en"), pytest.raises(Exception, match="extended once"):
         ban(extends=second)
+    with translation.override("en"), pytest.raises(Exception, match="already been extended"):
+        ban(extends=first)  # a second extension of the first ban would count from its old end
 
 
 def test_an_entry_ban_is_listed_for_penangkalan(world: Any, open_case: Any, cast: Any) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from timpora.cases.actions.measures import approve_action, execute_action, propose_action
 from timpora.cases.choices import ActionKind, ActionStatus, DeadlineKind, EventKind
@@ -79,7 +80,7 @@ def test_each_day_costs_the_charge_valid_that_day(
 
 
 def test_a_charge_over_the_threshold_is_refused_for_deportation(cast: Any) -> None:
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         validate(
             ActionKind.OVERSTAY_CHARGE,
             {"authorised_until": "2026-03-30", "as_of": str(UNTIL + timedelta(days=61))},

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from timpora.accounts import actions as accounts
 from timpora.accounts.choices import Role
@@ -145,7 +145,16 @@ def test_the_person_must_be_a_subject_of_the_case(case: Case, world: Any, cast: 
     assert "person" in caught.value.message_dict
 
 
-def test_details_are_validated_field_by_field(case: Case, tan: Person, cast: Any) -> None:
+@pytest.fixture
+def english() -> Any:
+    """The messages are compared in English."""
+    with translation.override("en"):
+        yield
+
+
+def test_details_are_validated_field_by_field(
+    case: Case, tan: Person, cast: Any, english: None
+) -> None:
     with pytest.raises(ValidationError) as caught:
         _propose(
             case,
