@@ -316,6 +316,12 @@ class Task(TimporaModel):
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
         ordering = ["case", "done_at", "due_on", "position", "pk"]
+        indexes = [
+            # "My work" reads the open tasks only; they are few beside the done ones.
+            models.Index(
+                fields=["case"], condition=Q(done_at__isnull=True), name="task_open_by_case"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
