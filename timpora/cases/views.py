@@ -32,7 +32,8 @@ from timpora.audit.choices import Purpose, Verb
 from timpora.audit.log import record as audit
 from timpora.cases import forms, queries
 from timpora.cases.actions import cases as act
-from timpora.cases.choices import CASE_STEPS, Priority, ReferralStatus
+from timpora.cases.actions import common
+from timpora.cases.choices import CASE_STEPS, Priority
 from timpora.cases.filters import CaseFilterForm, ordered, overdue_tasks
 from timpora.cases.models import Attachment, Case, Task
 from timpora.cases.panels import may_open, review_case_type
@@ -181,15 +182,16 @@ TIMES = (
 
 def _roles(case: Case, user: Any) -> tuple[bool, bool]:
     """(is_owner, is_participant): the owner works on the case; an agency a live referral
-    involves adds notes and attachments."""
+    involves — the receiver, and the sender that handed the case over — adds notes and
+    attachments. The same checks as the actions', so the page offers what they allow."""
     if user.is_auditor:
         return False, False
     is_owner = user.agency_id == case.owning_agency_id
-    involved = case.referrals.filter(
-        status__in=(ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED),
-        to_agency_id=user.agency_id,
-    ).exists()
-    return is_owner, is_owner or involved
+    try:
+        common.require_participant(case, user)
+    except common.NotAllowed:
+        return is_owner, False
+    return is_owner, True
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from timpora.accounts.models import Agency, User
 from timpora.audit import log
 from timpora.audit.choices import Purpose, Verb
 from timpora.cases import playbooks
-from timpora.cases.actions import common
+from timpora.cases.actions import common, referrals
 from timpora.cases.actions.common import NotAllowed
 from timpora.cases.choices import (
     CASE_STEPS,
@@ -277,8 +277,8 @@ def _username(user: User | None) -> str:
 @transaction.atomic
 def link_alerts(case: Case, alerts: Iterable[Alert], *, actor: User) -> int:
     """Add open alerts to an open case (escalating them); the number newly linked."""
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     found = _alerts_for(actor, alerts)
     held = _open_cases_of(found)
@@ -302,8 +302,8 @@ def link_alerts(case: Case, alerts: Iterable[Alert], *, actor: User) -> int:
 @transaction.atomic
 def change_status(case: Case, status: str, *, actor: User, note: str = "") -> Case:
     """One step of CASE_STEPS; closing has its own action (it needs an outcome)."""
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     if status not in CASE_STEPS.get(case.status, ()):
         raise NotAllowed(
@@ -328,8 +328,8 @@ def change_status(case: Case, status: str, *, actor: User, note: str = "") -> Ca
 @transaction.atomic
 def assign(case: Case, assignee: User | None, *, actor: User) -> Case:
     """Give the case to an officer of its owning agency (``None``: to nobody)."""
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     if assignee is not None:
         _require_worker(assignee, case.owning_agency_id)
@@ -352,8 +352,8 @@ def assign(case: Case, assignee: User | None, *, actor: User) -> Case:
 
 @transaction.atomic
 def set_priority(case: Case, priority: str, *, actor: User) -> Case:
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     if priority not in Priority.values:
         raise ValidationError(_("Choose a priority."))
@@ -371,7 +371,8 @@ def set_priority(case: Case, priority: str, *, actor: User) -> Case:
 
 @transaction.atomic
 def add_note(case: Case, text: str, *, actor: User) -> CaseEvent:
-    """A note on the timeline, by the owning agency or an agency the case is referred to."""
+    """A note on the timeline, by the owning agency or an agency a live referral involves."""
+    case = common.lock(case)
     common.require_participant(case, actor)
     common.require_open(case)
     text = text.strip()
@@ -450,8 +451,8 @@ def _too_big() -> ValidationError:
 def add_attachment(case: Case, upload: Any, *, actor: User, description: str = "") -> Attachment:
     """Keep a PDF, JPEG or PNG with the case (checked by content, not by name), in private
     storage under a random name. The same file twice on a case is the attachment already kept."""
-    common.require_participant(case, actor)
     case = common.lock(case)
+    common.require_participant(case, actor)
     common.require_open(case)
     data = _read(upload, settings.MAX_ATTACHMENT_MB * 1024 * 1024)
     if not data:
@@ -532,8 +533,8 @@ def add_task(
     agency: Agency | None = None,
 ) -> Task:
     """A task of the owning agency, or of an agency the case is referred to."""
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     title = title.strip()
     if not title:
@@ -576,10 +577,18 @@ def _require_task_worker(task: Task, actor: User) -> None:
         raise NotAllowed(_("This task is not your agency's."))
 
 
+def _lock_task(task: Task) -> Task:
+    """The task's case, then the task, both locked and read again."""
+    case = Case.objects.select_for_update().get(pk=task.case_id)
+    locked = Task.objects.select_for_update().get(pk=task.pk)
+    locked.case = case
+    return locked
+
+
 @transaction.atomic
 def complete_task(task: Task, *, actor: User, note: str = "") -> Task:
+    task = _lock_task(task)
     _require_task_worker(task, actor)
-    task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
     common.require_open(task.case)
     if task.done_at is not None:
         raise NotAllowed(_("The task is already done."))
@@ -600,8 +609,8 @@ def complete_task(task: Task, *, actor: User, note: str = "") -> Task:
 
 @transaction.atomic
 def reopen_task(task: Task, *, actor: User) -> Task:
+    task = _lock_task(task)
     _require_task_worker(task, actor)
-    task = Task.objects.select_for_update().select_related("case").get(pk=task.pk)
     common.require_open(task.case)
     if task.done_at is None:
         raise NotAllowed(_("The task is not done."))
@@ -635,8 +644,8 @@ def close_case(case: Case, *, actor: User, outcome: str, note: str = "") -> Case
     Refused while an administrative action is proposed or approved: it is executed or
     cancelled first.
     """
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     if outcome not in Outcome.values:
         raise ValidationError(_("Choose the outcome of the case."))
@@ -652,6 +661,7 @@ def close_case(case: Case, *, actor: User, outcome: str, note: str = "") -> Case
             _("Case %(number)s closed: %(outcome)s.")
             % {"number": case.number, "outcome": Outcome(outcome).label}
         )
+        withdrawn_reason = str(_("The case was closed."))
     resolved = detection.resolve_for_case(
         list(case.alerts.filter(status__in=OPEN_STATUSES)), actor=actor, note=reason[:300]
     )
@@ -671,11 +681,19 @@ def close_case(case: Case, *, actor: User, outcome: str, note: str = "") -> Case
         data={"outcome": outcome, "alerts_resolved": resolved},
         at=now,
     )
+    # Nobody will answer a referral of a closed case: those still waiting are withdrawn; the
+    # accepted ones stay, their outcome may still be reported.
+    withdrawn = referrals.withdraw_waiting(case, actor=actor, reason=withdrawn_reason)
     log.record(
         actor=actor,
         verb=Verb.CASE_CLOSED,
         subject=case,
-        changes={"status": [old, CaseStatus.CLOSED], "outcome": outcome, "alerts": resolved},
+        changes={
+            "status": [old, CaseStatus.CLOSED],
+            "outcome": outcome,
+            "alerts": resolved,
+            "referrals_withdrawn": [str(r.code) for r in withdrawn],
+        },
     )
     return case
 
@@ -687,8 +705,8 @@ def reopen_case(case: Case, *, actor: User, note: str) -> Case:
     The alerts resolved when it closed stay resolved; the times of the first decision and
     execution are kept.
     """
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     if not case.is_closed:
         raise NotAllowed(_("The case is not closed."))
     note = note.strip()

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from timpora.accounts.choices import Role
@@ -25,8 +26,17 @@ from timpora.cases.choices import EventKind, ReferralScope, ReferralStatus
 from timpora.cases.models import Case, Referral
 
 
-def _lock(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case").get(pk=referral.pk)
+def _lock(referral: Referral) -> tuple[Referral, Case]:
+    """The referral's case, then the referral, both locked and read again (always in this order,
+    as every write on a case locks the case first)."""
+    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    locked = (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("from_agency", "to_agency")
+        .get(pk=referral.pk)
+    )
+    locked.case = case
+    return locked, case
 
 
 def _require_receiver(referral: Referral, actor: User) -> None:
@@ -68,8 +78,8 @@ def send_referral(
 
     A referral to the same agency that still waits for its answer is returned unchanged.
     """
-    common.require_owner(case, actor)
     case = common.lock(case)
+    common.require_owner(case, actor)
     common.require_open(case)
     if to_agency.pk == case.owning_agency_id:
         raise ValidationError(_("Send the referral to another agency."))
@@ -114,12 +124,19 @@ def send_referral(
 
 @transaction.atomic
 def accept_referral(referral: Referral, *, actor: User, note: str = "") -> Referral:
-    """The receiver takes the referral on; a transfer makes its agency the case's owner."""
+    """The receiver takes the referral on; a transfer makes its agency the case's owner.
+
+    A transfer is accepted only from the agency that still owns the case; once accepted, the
+    other transfers of the case still waiting are withdrawn (the case has gone).
+    """
+    referral, case = _lock(referral)
     _require_receiver(referral, actor)
-    referral = _lock(referral)
     _require_status(referral, ReferralStatus.SENT)
-    case = common.lock(referral.case)
     common.require_open(case)
+    if referral.transfer and case.owning_agency_id != referral.from_agency_id:
+        raise NotAllowed(
+            _("The case has changed hands since this transfer was sent: it cannot be accepted.")
+        )
     now = timezone.now()
     referral.status = ReferralStatus.ACCEPTED
     referral.responded_by, referral.responded_at = actor, now
@@ -150,15 +167,17 @@ def accept_referral(referral: Referral, *, actor: User, note: str = "") -> Refer
             subject=case,
             changes={"owning_agency": [old.code, referral.to_agency.code]},
         )
-    referral.case = case
+        with translation.override(settings.LANGUAGE_CODE):
+            reason = str(_("The case went to %(agency)s.") % {"agency": referral.to_agency.name})
+        withdraw_waiting(case, actor=actor, reason=reason, transfers_only=True)
     return referral
 
 
 @transaction.atomic
 def decline_referral(referral: Referral, *, actor: User, reason: str) -> Referral:
     """The receiver declines with a reason: the case returns to the sender alone."""
+    referral, _case = _lock(referral)
     _require_receiver(referral, actor)
-    referral = _lock(referral)
     _require_status(referral, ReferralStatus.SENT)
     reason = reason.strip()
     if not reason:
@@ -188,8 +207,8 @@ def decline_referral(referral: Referral, *, actor: User, reason: str) -> Referra
 @transaction.atomic
 def complete_referral(referral: Referral, *, actor: User, outcome: str) -> Referral:
     """The receiver reports what it did, after accepting."""
+    referral, _case = _lock(referral)
     _require_receiver(referral, actor)
-    referral = _lock(referral)
     _require_status(referral, ReferralStatus.ACCEPTED)
     outcome = outcome.strip()
     if not outcome:
@@ -221,15 +240,21 @@ def complete_referral(referral: Referral, *, actor: User, outcome: str) -> Refer
 @transaction.atomic
 def withdraw_referral(referral: Referral, *, actor: User, reason: str) -> Referral:
     """The sending agency takes back a referral that waits for its answer."""
+    referral, _case = _lock(referral)
     if actor.role == Role.AUDITOR:
         raise NotAllowed(_("Auditors read cases; they do not work on them."))
     if actor.agency_id != referral.from_agency_id:
         raise NotAllowed(_("Only the agency that sent the referral may withdraw it."))
-    referral = _lock(referral)
     _require_status(referral, ReferralStatus.SENT)
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Say why the referral is withdrawn."))
+    _withdraw(referral, actor=actor, reason=reason)
+    return referral
+
+
+def _withdraw(referral: Referral, *, actor: User, reason: str) -> None:
+    """A SENT referral, locked, becomes WITHDRAWN: on the timeline and audited with its reason."""
     referral.status = ReferralStatus.WITHDRAWN
     referral.save(update_fields=["status", "updated_at"])
     common.record_event(
@@ -249,4 +274,19 @@ def withdraw_referral(referral: Referral, *, actor: User, reason: str) -> Referr
             "reason": reason,
         },
     )
-    return referral
+
+
+def withdraw_waiting(
+    case: Case, *, actor: User, reason: str, transfers_only: bool = False
+) -> list[Referral]:
+    """Withdraw the referrals of ``case`` still waiting for their answer (only the transfers,
+    with ``transfers_only``), each with ``reason``; the caller holds the case's lock and has
+    made its own checks. Accepted referrals stay: their outcome may still be reported."""
+    waiting = case.referrals.select_for_update(of=("self",)).filter(status=ReferralStatus.SENT)
+    if transfers_only:
+        waiting = waiting.filter(transfer=True)
+    withdrawn = list(waiting.select_related("from_agency", "to_agency").order_by("sent_at", "pk"))
+    for referral in withdrawn:
+        referral.case = case
+        _withdraw(referral, actor=actor, reason=reason)
+    return withdrawn
