@@ -436,5 +436,18 @@ def my_work(request: HttpRequest) -> HttpResponse:
     """What waits for the user: assigned cases, tasks (overdue first), referrals, approvals,
     deadlines."""
     user: Any = request.user
-    context = {"work": queries.my_work(user), "active": "my_work"}
+    work = queries.my_work(user)
+    numbers = {c.number for c in work.cases}
+    numbers |= {t.case.number for t in work.tasks}
+    numbers |= {r.case.number for r in work.referrals}
+    numbers |= {a.case.number for a in work.approvals}
+    numbers |= {d.case.number for d in work.deadlines}
+    audit(  # the lists name persons (actions awaiting approval, case titles)
+        actor=user,
+        verb=Verb.CASES_LISTED,
+        purpose=Purpose.SUPERVISION,
+        subject_type="cases.case",
+        changes={"page": "my_work", "cases": sorted(numbers)},
+    )
+    context = {"work": work, "active": "my_work"}
     return render(request, "cases/my_work.html", context)
