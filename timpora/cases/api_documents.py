@@ -1,5 +1,6 @@
-"""API of issued documents: a case's documents, issuing one, and the public verification of a
-document's token (``GET /documents/verify/{token}``, no token needed, throttled)."""
+"""API of issued documents: a case's documents, issuing one, revoking one, and the public
+verification of a document's token (``GET /documents/verify/{token}``, no token needed,
+throttled)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,13 @@ from ninja.throttling import AnonRateThrottle
 
 from timpora.accounts.choices import Role
 from timpora.cases.actions import common
-from timpora.cases.actions.documents import issue_document, record_verification
+from timpora.cases.actions.documents import (
+    OF_THE_ACTION,
+    get_or_issue_document,
+    may_issue,
+    record_verification,
+    revoke_document,
+)
 from timpora.cases.choices import DocumentKind
 from timpora.cases.documents.tokens import document_for_token
 from timpora.cases.models import AdministrativeAction, Case, IssuedDocument
@@ -71,6 +78,16 @@ class IssueIn(Schema):
             "BA_DEPORTASI: note"
         ),
     )
+
+
+class RevokeIn(Schema):
+    reason: str = Field(..., description="why the document is withdrawn (on the timeline)")
+
+
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    messages: Any = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+    errors = [{"location": k, "message": m} for k, ms in messages.items() for m in ms]
+    return problem(request, 422, " ".join(exc.messages), slug="invalid", errors=errors)
 
 
 def _out(document: IssuedDocument) -> dict[str, Any]:
@@ -139,37 +156,70 @@ def list_documents(request: HttpRequest, code: str) -> Any:
 @router.post(
     "/cases/{code}/documents",
     response={
+        200: DocumentOut,
         201: DocumentOut,
         403: ProblemOut,
         404: ProblemOut,
         409: ProblemOut,
         422: ProblemOut,
     },
-    summary="Issue a document for a case (its owning agency)",
+    summary="Issue a document for a case (its owner; a decision: the agency of the action)",
 )
 def create_document(request: HttpRequest, code: str, body: IssueIn) -> Any:
-    """A decision needs an approved or executed action, a deportation record an executed
-    deportation (409 otherwise)."""
+    """An order or an examination record is issued by the agency that owns the case; the
+    decision on an action and the deportation record by the agency of the action (403
+    otherwise). A decision needs an approved or executed action, a deportation record an
+    executed deportation (409 otherwise). Each is issued once per action: while it is not
+    revoked, asking again answers 200 with it (nothing changes) instead of 201."""
     user: Any = request.user
     case = _case(request, code)
-    if user.role == Role.AUDITOR or user.agency_id != case.owning_agency_id:
-        return problem(
-            request,
-            403,
-            _("Only the agency that owns the case may issue its documents."),
-            slug="forbidden",
-        )
     action = None
     if body.action:
         action = get_visible_or_404(
-            AdministrativeAction.objects.filter(case=case), user, body.action
+            AdministrativeAction.objects.filter(case=case).select_related("agency"),
+            user,
+            body.action,
         )
+    chosen = action is not None or body.kind not in OF_THE_ACTION  # else: 422 below
+    if user.role == Role.AUDITOR or (chosen and not may_issue(case, body.kind, action, user)):
+        if body.kind in OF_THE_ACTION:
+            detail = _("Only the agency that took the action may issue its documents.")
+        else:
+            detail = _("Only the agency that owns the case may issue its documents.")
+        return problem(request, 403, detail, slug="forbidden")
     try:
-        document = issue_document(case, body.kind, actor=user, action=action, content=body.content)
+        document, created = get_or_issue_document(
+            case, body.kind, actor=user, action=action, content=body.content
+        )
     except common.NotAllowed as exc:
         return problem(request, 409, " ".join(exc.messages), slug="not-allowed")
     except ValidationError as exc:
-        messages: Any = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
-        errors = [{"location": k, "message": m} for k, ms in messages.items() for m in ms]
-        return problem(request, 422, " ".join(exc.messages), slug="invalid", errors=errors)
-    return Status(201, _out(document))
+        return _invalid(request, exc)
+    return Status(201 if created else 200, _out(document))
+
+
+@router.post(
+    "/documents/{code}/revoke",
+    response={200: DocumentOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Revoke a document (the agency that issued it), with the reason",
+)
+def revoke(request: HttpRequest, code: str, body: RevokeIn) -> Any:
+    """The document stays on record; its verification page and ``revoked`` say it is no longer
+    valid. 409 when it was revoked already, 422 without a reason."""
+    user: Any = request.user
+    documents = IssuedDocument.objects.select_related("agency", "case", "action", "issued_by")
+    document = get_visible_or_404(documents, user, code)
+    if user.role == Role.AUDITOR or user.agency_id != document.agency_id:
+        return problem(
+            request,
+            403,
+            _("Only the agency that issued the document may revoke it."),
+            slug="forbidden",
+        )
+    try:
+        document = revoke_document(document, actor=user, reason=body.reason)
+    except common.NotAllowed as exc:
+        return problem(request, 409, " ".join(exc.messages), slug="not-allowed")
+    except ValidationError as exc:
+        return _invalid(request, exc)
+    return _out(document)

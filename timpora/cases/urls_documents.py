@@ -11,4 +11,5 @@ from timpora.cases import views_documents as views
 urlpatterns: list[Any] = [
     path("<uuid:code>/documents/", views.document_issue, name="document_issue"),
     path("documents/<uuid:code>.pdf", views.document_download, name="document"),
+    path("documents/<uuid:code>/revoke/", views.document_revoke, name="document_revoke"),
 ]

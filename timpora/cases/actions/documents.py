@@ -4,6 +4,12 @@ Keputusan on an administrative action and the Berita Acara Pendeportasian.
 Each is numbered in its agency's yearly series of its kind (``0007/KEP-TAK/IMI-BTM/2026``), says
 what its content snapshot holds, carries a QR code with a signed token of that content, and is
 kept as a PDF in private storage with its SHA-256.
+
+The decision on an action and the record of a deportation belong to the agency that took the
+action (even after the case was handed over to another agency): its series, its letterhead, its
+officers. There is one live one per action: a second submission returns the first. The orders
+and examination records are the case owner's. A document is withdrawn by revoking it (the
+verification page then says it is no longer valid); cancelling an action revokes its documents.
 """
 
 from __future__ import annotations
@@ -20,7 +26,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from timpora.accounts.models import User
+from timpora.accounts.choices import Role
+from timpora.accounts.models import Agency, User
 from timpora.audit import log
 from timpora.audit.choices import Purpose, Verb
 from timpora.cases.actions import common, measures
@@ -38,6 +45,9 @@ from timpora.cases.models import AdministrativeAction, Case, IssuedDocument
 
 #: Documents about a decision already taken may still be issued once the case is closed.
 AFTER_CLOSING = (DocumentKind.KEPUTUSAN_TAK, DocumentKind.BA_DEPORTASI)
+
+#: Documents of an action's own: issued by the agency of the action, one live one per action.
+OF_THE_ACTION = (DocumentKind.KEPUTUSAN_TAK, DocumentKind.BA_DEPORTASI)
 
 
 def document_number(agency_code: str, kind: str, sequence: int, year: int) -> str:
@@ -71,33 +81,81 @@ def _check(case: Case, kind: str, action: AdministrativeAction | None) -> None:
         common.require_open(case)
 
 
+def issuing_agency(case: Case, kind: str, action: AdministrativeAction | None) -> Agency:
+    """Whose document it is: the action's agency for its decision and deportation record, the
+    case's owner for the rest."""
+    if kind in OF_THE_ACTION and action is not None:
+        return action.agency
+    return case.owning_agency
+
+
+def may_issue(case: Case, kind: str, action: AdministrativeAction | None, actor: User) -> bool:
+    """Whether ``actor``'s agency issues documents of ``kind`` here (not whether the state of
+    the case or the action allows one now)."""
+    if actor.role == Role.AUDITOR or not actor.agency_id:
+        return False
+    if kind in OF_THE_ACTION:
+        return action is not None and actor.agency_id == action.agency_id
+    return actor.agency_id == case.owning_agency_id
+
+
+def _require_issuer(
+    case: Case, kind: str, action: AdministrativeAction | None, actor: User
+) -> None:
+    if kind not in OF_THE_ACTION:
+        common.require_owner(case, actor)
+        return
+    if actor.role == Role.AUDITOR:
+        raise common.NotAllowed(_("Auditors read cases; they do not work on them."))
+    if action is not None and actor.agency_id != action.agency_id:
+        raise common.NotAllowed(_("Only the agency that took the action may issue its documents."))
+
+
+def _live(action: AdministrativeAction, kind: str) -> IssuedDocument | None:
+    return (
+        action.documents.filter(kind=kind, revoked_at__isnull=True)
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
 @transaction.atomic
-def issue_document(
+def get_or_issue_document(
     case: Case,
     kind: str,
     *,
     actor: User,
     action: AdministrativeAction | None = None,
     content: Mapping[str, Any] | None = None,
-) -> IssuedDocument:
-    """Issue a document of ``kind`` for ``case`` (and ``action``), by the owning agency.
+) -> tuple[IssuedDocument, bool]:
+    """Issue a document of ``kind`` for ``case`` (and ``action``); ``(document, created)``.
 
     ``content`` holds what the officer adds (see ``cases.documents.content``: the officers,
     task, place and period of an order; the person, questions and statement of an examination;
-    a note on a deportation). The decision needs an approved (or executed) action; the
-    deportation record an executed deportation.
+    a note on a deportation). The order and the examination record are issued by the agency
+    that owns the case. The decision needs an approved (or executed) action, the deportation
+    record an executed deportation; both are issued by the agency of the action, and only once:
+    while one is not revoked, it is returned unchanged (``created`` false), whatever was added.
     """
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": [_("There is no document of this kind.")]})
-    case = common.lock(case)
-    common.require_owner(case, actor)
     if action is not None:
-        action = AdministrativeAction.objects.select_related(
-            "person__nationality", "approved_by", "executed_by", "permit"
-        ).get(pk=action.pk)
+        # The action first, then the case (as cancelling an action locks them): a second
+        # submission waits here for the first, then finds its document.
+        action = (
+            AdministrativeAction.objects.select_for_update(of=("self",))
+            .select_related("agency", "person__nationality", "approved_by", "executed_by", "permit")
+            .get(pk=action.pk)
+        )
+    case = common.lock(case)
+    _require_issuer(case, kind, action, actor)
     _check(case, kind, action)
+    if action is not None and kind in OF_THE_ACTION:
+        existing = _live(action, kind)
+        if existing is not None:
+            return existing, False
     extra = contents.clean_extra(kind, content)
-    agency = case.owning_agency
+    agency = issuing_agency(case, kind, action)
     issued_on = timezone.localdate()
     sequence = common.next_number(agency, kind, issued_on.year)
     number = document_number(agency.code, kind, sequence, issued_on.year)
@@ -109,6 +167,7 @@ def issue_document(
         extra=extra,
         number=number,
         issued_on=issued_on,
+        agency=agency,
     )
     document = IssuedDocument(
         kind=kind,
@@ -148,7 +207,102 @@ def issue_document(
     if kind == DocumentKind.SURAT_PERINTAH:
         # The written order after an urgent field action (its deadline is met now).
         measures.deadlines_met_by_order(case, action, actor=actor)
+    return document, True
+
+
+def issue_document(
+    case: Case,
+    kind: str,
+    *,
+    actor: User,
+    action: AdministrativeAction | None = None,
+    content: Mapping[str, Any] | None = None,
+) -> IssuedDocument:
+    """Issue a document of ``kind`` (see :func:`get_or_issue_document`); the live decision or
+    deportation record of the action when it was issued already."""
+    document, _created = get_or_issue_document(
+        case, kind, actor=actor, action=action, content=content
+    )
     return document
+
+
+def _revoke(document: IssuedDocument, *, actor: User, reason: str) -> IssuedDocument:
+    document.revoked_at = timezone.now()
+    document.save(update_fields=["revoked_at", "updated_at"])
+    data = {
+        "document": str(document.code),
+        "kind": document.kind,
+        "number": document.number,
+        "reason": reason,
+    }
+    common.record_event(
+        document.case,
+        EventKind.DOCUMENT_REVOKED,
+        actor=actor,
+        text=f"{document.number}: {reason}",
+        data=data,
+    )
+    log.record(
+        actor=actor,
+        verb=Verb.DOCUMENT_REVOKED,
+        subject=document,
+        changes={
+            "revoked_at": [None, document.revoked_at.isoformat()],
+            "kind": document.kind,
+            "number": document.number,
+            "case": document.case.number,
+            "reason": reason,
+        },
+    )
+    return document
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Give the reason for revoking the document.")]})
+    return reason
+
+
+def _require_agency(agency_id: int | None, actor: User) -> None:
+    if actor.role == Role.AUDITOR:
+        raise common.NotAllowed(_("Auditors read cases; they do not work on them."))
+    if not actor.agency_id or actor.agency_id != agency_id:
+        raise common.NotAllowed(_("Only the agency that issued the document may revoke it."))
+
+
+@transaction.atomic
+def revoke_document(document: IssuedDocument, *, actor: User, reason: str) -> IssuedDocument:
+    """Withdraw ``document``: it stays on record and its QR code still opens the verification
+    page, which says it is no longer valid. The agency that issued it, with the reason."""
+    _require_agency(document.agency_id, actor)
+    reason = _reason(reason)
+    document = (
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=document.pk)
+    )
+    if document.revoked_at is not None:
+        raise common.NotAllowed(_("This document was revoked already."))
+    return _revoke(document, actor=actor, reason=reason)
+
+
+@transaction.atomic
+def revoke_documents_of(
+    action: AdministrativeAction, *, actor: User, reason: str
+) -> list[IssuedDocument]:
+    """Revoke the live documents of ``action`` (when it is cancelled): those its agency issued
+    (an order another agency issued for it is that agency's to withdraw). ``actor`` is of the
+    action's agency."""
+    _require_agency(action.agency_id, actor)
+    reason = _reason(reason)
+    documents = list(
+        IssuedDocument.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(action_id=action.pk, agency_id=action.agency_id, revoked_at__isnull=True)
+        .order_by("created_at", "pk")
+    )
+    return [_revoke(document, actor=actor, reason=reason) for document in documents]
 
 
 def record_download(document: IssuedDocument, *, actor: User) -> None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic import ValidationError as PydanticError
 
-from timpora.accounts.models import User
+from timpora.accounts.models import Agency, User
 from timpora.cases.choices import ActionKind, DocumentKind
 from timpora.cases.documents import wording
 from timpora.cases.models import AdministrativeAction, Case
@@ -242,8 +242,9 @@ def action_details(action: AdministrativeAction) -> list[list[str]]:
     return [[label, str(value)] for label, value in rows if value not in (None, "")]
 
 
-def _base(case: Case, kind: str, *, actor: User, number: str, issued_on: dt.date) -> dict[str, Any]:
-    agency = case.owning_agency
+def _base(
+    case: Case, kind: str, *, actor: User, number: str, issued_on: dt.date, agency: Agency
+) -> dict[str, Any]:
     return {
         "number": number,
         "date": issued_on.isoformat(),
@@ -345,7 +346,7 @@ def _decision(
     issued_on: dt.date,
 ) -> dict[str, Any]:
     action = _needed(action)
-    agency = case.owning_agency
+    agency = action.agency  # the decision is the acting agency's, whoever owns the case now
     label = wording.ACTION_LABELS[action.kind]
     basis = list(wording.DECISION_BASIS)
     if action.legal_basis and action.legal_basis not in basis:
@@ -422,8 +423,17 @@ def snapshot(
     extra: Any,
     number: str,
     issued_on: dt.date,
+    agency: Agency | None = None,
 ) -> dict[str, Any]:
-    """Everything the document of ``kind`` prints, as plain JSON values."""
-    content = _base(case, kind, actor=actor, number=number, issued_on=issued_on)
+    """Everything the document of ``kind`` prints, as plain JSON values, on the letterhead of
+    ``agency`` (the issuing agency; the case's owner when not given)."""
+    content = _base(
+        case,
+        kind,
+        actor=actor,
+        number=number,
+        issued_on=issued_on,
+        agency=agency or case.owning_agency,
+    )
     content.update(_BUILDERS[kind](case, action, actor, extra, issued_on))
     return content

@@ -86,3 +86,9 @@ class IssueForm(forms.Form):
         if kind == DocumentKind.BA_DEPORTASI:
             return {"note": data["note"]}
         return {}
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for revoking"), max_length=LONG_TEXT, widget=forms.Textarea
+    )

@@ -140,13 +140,26 @@ def test_a_token_signed_for_another_purpose_is_not_genuine(decision: IssuedDocum
     _rejected(other_salt)
 
 
+def resigned(value: str) -> str:
+    """``value`` signed with the project's key and the tokens' own salt: a valid signature."""
+    token = signing.Signer(salt=tokens.SALT, sep=".").sign(value)
+    assert signing.Signer(salt=tokens.SALT, sep=".").unsign(token) == value
+    return token
+
+
 def test_the_token_of_another_document_does_not_fit_this_one(
     decision: IssuedDocument, tan_case: Case, cast: Any
 ) -> None:
+    """This document's code with another document's digest, properly signed: the signature
+    holds, the digest does not match this document's data."""
     order = issue_document(tan_case, DocumentKind.SURAT_PERINTAH, actor=cast.alice)
-    code, _digest, _signature = token_for(decision).split(".")
-    _other_code, other_digest, other_signature = token_for(order).split(".")
-    _rejected(f"{code}.{other_digest}.{other_signature}")
+    code, digest, _signature = token_for(decision).split(".")
+    _other_code, other_digest, _other_signature = token_for(order).split(".")
+    assert other_digest != digest
+    assert document_for_token(resigned(f"{code}.{digest}")) == decision  # the control
+    _rejected(resigned(f"{code}.{other_digest}"))
+    _rejected(resigned(f"{code}.{'0' * tokens.DIGEST_LENGTH}"))
+    _rejected(resigned(f"{code}.{digest[:-1]}"))  # a digest too short
 
 
 def test_a_document_altered_after_it_was_issued_is_not_genuine(decision: IssuedDocument) -> None:
