@@ -118,6 +118,12 @@ def _check_extends(kind: str, extends: AdministrativeAction | None, person: Pers
         raise ValidationError(
             {"extends": [_("An exit ban is extended once (UU 6/2011 Pasal 97).")]}
         )
+    if extends.extensions.exclude(status=ActionStatus.CANCELLED).exists():
+        # Only the last link of a chain is extended: a second extension of the same ban would
+        # count from its old end and could shorten the ban in force.
+        raise ValidationError(
+            {"extends": [_("This ban has already been extended: extend the latest extension.")]}
+        )
 
 
 @transaction.atomic
@@ -342,6 +348,7 @@ def execute_action(
         text=note or str(measures.spec(action.kind).label),
         data={"action": str(action.code), "kind": action.kind, "on": day.isoformat()},
     )
+    _settle(case, actor)
     audit(
         actor=actor,
         verb=Verb.ACTION_EXECUTED,
@@ -549,6 +556,21 @@ def cancel_action(
         text=reason,
         data={"action": str(action.code), "kind": action.kind},
     )
+    _settle(case, actor)
+    from timpora.cases.actions.documents import revoke_documents_of
+
+    revoke_documents_of(action, actor=actor, reason=reason)
+    audit(
+        actor=actor,
+        verb=Verb.ACTION_CANCELLED,
+        subject=action,
+        changes=_changes(action, status=[old, action.status], reason=reason),
+    )
+    return action
+
+
+def _settle(case: Case, actor: User) -> None:
+    """No action of the case is waiting any more: it goes back to the officer (to close)."""
     if (
         case.status == CaseStatus.ACTION_PENDING
         and not case.actions.filter(status__in=LIVE).exists()
@@ -562,13 +584,6 @@ def cancel_action(
             text=str(CaseStatus.INVESTIGATING.label),
             data={"from": CaseStatus.ACTION_PENDING, "to": case.status},
         )
-    audit(
-        actor=actor,
-        verb=Verb.ACTION_CANCELLED,
-        subject=action,
-        changes=_changes(action, status=[old, action.status], reason=reason),
-    )
-    return action
 
 
 # --- Deadlines -----------------------------------------------------------------------------
