@@ -36,7 +36,8 @@ database created by the script and dropped at the end unless ``--keep``), after 
    task backend) is run after, directly (``rescreen_entries.call``), and timed on its own.
 6. **Documents**: ``--documents`` Keputusan TAK (with the QR code of a signed token) issued with
    ``actions.documents.issue_document`` for the first flow's approved deportation, each timed
-   (snapshot, number, PDF, file, event, audit); then each document's token verified: the
+   (snapshot, number, PDF, file, event, audit) and then revoked, untimed (a decision is issued
+   once per action, so the next one is new); then each document's token verified: the
    function ``document_for_token`` alone, and the public page ``/v/<token>/`` through the test
    client (each request from another client address, under the page's rate limit).
 
@@ -633,7 +634,7 @@ class Documents:
 def measure_documents(team: Team, action: Any, count: int) -> Documents:
     from django.test import Client
 
-    from timpora.cases.actions.documents import issue_document
+    from timpora.cases.actions.documents import issue_document, revoke_document
     from timpora.cases.choices import DocumentKind
     from timpora.cases.documents.tokens import document_for_token, token_for
 
@@ -647,8 +648,12 @@ def measure_documents(team: Team, action: Any, count: int) -> Documents:
             ),
             figures.issue,
         )
+        if issued and document.pk == issued[-1].pk:
+            raise RuntimeError("the decision was not issued anew")
         issued.append(document)
         figures.pdf_bytes.append(document.file.size)
+        # A decision is issued once per action: revoke it (not timed) so that the next is new.
+        revoke_document(document, actor=officer, reason="bench")
     tokens = [token_for(d) for d in issued]
     for token in tokens:
         if timed(lambda t=token: document_for_token(t), figures.token) is None:
