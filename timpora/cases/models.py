@@ -4,6 +4,7 @@ administrative actions (TAK) with their deadlines; the documents issued for them
 from __future__ import annotations
 
 import os
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -550,6 +551,7 @@ class AdministrativeAction(TimporaModel):
 class Deadline(models.Model):
     """A time limit the law or the team sets on a case or an action, and when it was met."""
 
+    code = models.UUIDField(_("code"), default=uuid.uuid4, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
     action = models.ForeignKey(
         AdministrativeAction,

@@ -31,7 +31,7 @@ urlpatterns: list[Any] = [
     path("actions/<uuid:code>/execute/", views_actions.action_execute, name="action_execute"),
     path("actions/<uuid:code>/cancel/", views_actions.action_cancel, name="action_cancel"),
     path(
-        "<uuid:code>/deadlines/<int:deadline>/met/",
+        "<uuid:code>/deadlines/<uuid:deadline>/met/",
         views_actions.deadline_meet,
         name="deadline_meet",
     ),

@@ -9,6 +9,7 @@ a bad value an error next to its field. A case or action the user may not see an
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 from typing import Any
 
@@ -248,11 +249,11 @@ def _spread_execution(exc: ValidationError, form: Form, payment: Form | None) ->
 
 @login_required
 @require_POST
-def deadline_meet(request: HttpRequest, code: str, deadline: int) -> HttpResponse:
+def deadline_meet(request: HttpRequest, code: str, deadline: uuid.UUID) -> HttpResponse:
     """Record that a deadline of the case was met."""
     user: Any = request.user
     case = _case(request, code)
-    found = Deadline.objects.filter(case=case, pk=deadline).select_related("case").first()
+    found = Deadline.objects.filter(case=case, code=deadline).select_related("case").first()
     if found is None:
         raise Http404
     form = MeetForm(request.POST, prefix="meet")

@@ -295,7 +295,7 @@ def test_an_urgent_action_shows_its_written_order_deadline_overdue_in_words(
     with translation.override("id"):  # the page's language
         assert gettext("overdue by %(time)s") % {"time": "2"} in page
 
-    meet = reverse("cases:deadline_meet", args=[overstay_case.code, deadline.pk])
+    meet = reverse("cases:deadline_meet", args=[overstay_case.code, deadline.code])
     assert alice.post(meet, {"meet-note": "SP terbit"}).status_code == 302
     deadline.refresh_from_db()
     assert deadline.met_at is not None
@@ -323,7 +323,7 @@ def test_an_officer_of_another_agency_gets_404_for_every_action_page(
         reverse("cases:action_approve", args=[action.code]),
         reverse("cases:action_execute", args=[action.code]),
         reverse("cases:action_cancel", args=[action.code]),
-        reverse("cases:deadline_meet", args=[overstay_case.code, deadline.pk]),
+        reverse("cases:deadline_meet", args=[overstay_case.code, deadline.code]),
     ]
     for url in urls:
         assert police.post(url, {"cancel-reason": "x"}).status_code == 404, url
