@@ -9,12 +9,14 @@ import uuid
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from timpora.accounts.choices import Role
-from timpora.accounts.models import User
+from timpora.accounts.models import Agency, User
 from timpora.cases.choices import (
     CASE_STEPS,
+    REFERRAL_SHARING,
     CaseStatus,
     CaseType,
     Outcome,
@@ -173,6 +175,14 @@ class AttachmentForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=300)
     due_on = _day(_("Due"))
+    agency = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Agency.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=None,
+        help_text=_("The owning agency, or an agency the case is sent to."),
+    )
     assignee = forms.ModelChoiceField(
         label=_("Assignee"),
         queryset=User.objects.none(),
@@ -183,9 +193,26 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        shared = case.referrals.filter(status__in=REFERRAL_SHARING).values("to_agency_id")
+        agencies = Agency.objects.filter(Q(pk=case.owning_agency_id) | Q(pk__in=shared))
+        agency: Any = self.fields["agency"]
+        agency.queryset = agencies.order_by("name")
+        agency.initial = case.owning_agency.code
         field: Any = self.fields["assignee"]
-        field.queryset = _agency_users(case.owning_agency_id)
-        field.label_from_instance = _user_label
+        field.queryset = (
+            User.objects.filter(agency__in=agencies, is_active=True)
+            .exclude(role=Role.AUDITOR)
+            .select_related("agency")
+            .order_by("agency__name", "username")
+        )
+        field.label_from_instance = _user_with_agency
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        assignee, agency = data.get("assignee"), data.get("agency")
+        if assignee is not None and agency is not None and assignee.agency_id != agency.pk:
+            self.add_error("assignee", _("Choose an officer of the agency that does the work."))
+        return data
 
 
 class TaskDoneForm(forms.Form):
@@ -206,6 +233,10 @@ class ReopenForm(forms.Form):
 def _agency_users(agency_id: int) -> Any:
     users = User.objects.filter(agency_id=agency_id, is_active=True)
     return users.exclude(role=Role.AUDITOR).order_by("username")
+
+
+def _user_with_agency(user: User) -> str:
+    return f"{_user_label(user)} · {user.agency.code if user.agency else ''}"
 
 
 def _user_label(user: User) -> str:

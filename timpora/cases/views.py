@@ -227,7 +227,12 @@ STEPS: dict[str, Step] = {
     "task": Step(
         forms.TaskForm,
         lambda case, user, d: act.add_task(
-            case, d["title"], actor=user, due_on=d["due_on"], assignee=d["assignee"]
+            case,
+            d["title"],
+            actor=user,
+            due_on=d["due_on"],
+            assignee=d["assignee"],
+            agency=d.get("agency"),
         ),
         gettext_lazy("The task was added."),
         needs_case=True,
