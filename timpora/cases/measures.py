@@ -358,6 +358,9 @@ def validate(kind: str, details: Mapping[str, Any] | None) -> dict[str, Any]:
         raise _errors(exc) from None
     data = parsed.model_dump(mode="json")
     if isinstance(parsed, OverstayCharge):
+        # A payment is recorded only when the action is executed (validate_payment), never
+        # with the proposal: a decision must not print a receipt nobody has checked.
+        data.pop("payment", None)
         if parsed.as_of > timezone.localdate():
             raise ValidationError(
                 {"as_of": [_("The charge runs to today at the latest, not a future day.")]}

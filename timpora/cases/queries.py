@@ -101,12 +101,10 @@ def my_work(user: Any, *, limit: int = 100) -> MyWork:
             .select_related("case", "person")
             .order_by("-urgent", "created_at")[:limit]
         )
+    # Unmet deadlines whatever the case's state: a detention review is owed after its case
+    # is closed as much as before.
     deadlines = list(
-        Deadline.objects.filter(
-            met_at__isnull=True,
-            case__owning_agency_id=user.agency_id,
-            case__in=Case.objects.open().values("pk"),
-        )
+        Deadline.objects.filter(met_at__isnull=True, case__owning_agency_id=user.agency_id)
         .select_related("case", "action")
         .order_by("due_at", "pk")[:limit]
     )

@@ -88,7 +88,7 @@ def _alerts_for(actor: User, alerts: Iterable[Alert]) -> list[Alert]:
     visible = set(Alert.objects.visible_to(actor).filter(pk__in=pks).values_list("pk", flat=True))
     if visible != set(pks):
         raise NotAllowed(_("An alert is not routed to your agency."))
-    locked = list(Alert.objects.select_for_update().filter(pk__in=pks).order_by("pk"))
+    locked = list(Alert.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk"))
     closed = [a for a in locked if a.status not in OPEN_STATUSES]
     if closed:
         raise NotAllowed(
@@ -579,8 +579,8 @@ def _require_task_worker(task: Task, actor: User) -> None:
 
 def _lock_task(task: Task) -> Task:
     """The task's case, then the task, both locked and read again."""
-    case = Case.objects.select_for_update().get(pk=task.case_id)
-    locked = Task.objects.select_for_update().get(pk=task.pk)
+    case = common.lock(Case(pk=task.case_id))
+    locked = Task.objects.select_for_update(no_key=True).get(pk=task.pk)
     locked.case = case
     return locked
 

@@ -66,8 +66,13 @@ def require_open(case: Case) -> None:
 
 
 def lock(case: Case) -> Case:
-    """The case row, locked for the rest of the transaction."""
-    return Case.objects.select_for_update().get(pk=case.pk)
+    """The case row, locked for the rest of the transaction.
+
+    ``FOR NO KEY UPDATE``: inserting a row that refers to the case (a timeline line, a task)
+    takes a key-share lock on it, which a plain ``FOR UPDATE`` held by another transaction would
+    block — and a lock order that looks right would deadlock. The order of every write is
+    action → case → its other rows (referral, task, deadline, document)."""
+    return Case.objects.select_for_update(no_key=True).get(pk=case.pk)
 
 
 def record_event(

@@ -143,7 +143,7 @@ def get_or_issue_document(
         # The action first, then the case (as cancelling an action locks them): a second
         # submission waits here for the first, then finds its document.
         action = (
-            AdministrativeAction.objects.select_for_update(of=("self",))
+            AdministrativeAction.objects.select_for_update(of=("self",), no_key=True)
             .select_related("agency", "person__nationality", "approved_by", "executed_by", "permit")
             .get(pk=action.pk)
         )
@@ -277,8 +277,11 @@ def revoke_document(document: IssuedDocument, *, actor: User, reason: str) -> Is
     page, which says it is no longer valid. The agency that issued it, with the reason."""
     _require_agency(document.agency_id, actor)
     reason = _reason(reason)
+    if document.action_id is not None:  # the order of every write: action, case, document
+        AdministrativeAction.objects.select_for_update(no_key=True).get(pk=document.action_id)
+    common.lock(Case(pk=document.case_id))
     document = (
-        IssuedDocument.objects.select_for_update(of=("self",))
+        IssuedDocument.objects.select_for_update(of=("self",), no_key=True)
         .select_related("case")
         .get(pk=document.pk)
     )
@@ -291,15 +294,21 @@ def revoke_document(document: IssuedDocument, *, actor: User, reason: str) -> Is
 def revoke_documents_of(
     action: AdministrativeAction, *, actor: User, reason: str
 ) -> list[IssuedDocument]:
-    """Revoke the live documents of ``action`` (when it is cancelled): those its agency issued
-    (an order another agency issued for it is that agency's to withdraw). ``actor`` is of the
-    action's agency."""
+    """Revoke the live decision and deportation record of ``action`` (when it is cancelled).
+
+    An order or an examination record issued for it stays valid: they record what happened.
+    ``actor`` is of the action's agency."""
     _require_agency(action.agency_id, actor)
     reason = _reason(reason)
     documents = list(
         IssuedDocument.objects.select_for_update(of=("self",))
         .select_related("case")
-        .filter(action_id=action.pk, agency_id=action.agency_id, revoked_at__isnull=True)
+        .filter(
+            action_id=action.pk,
+            agency_id=action.agency_id,
+            kind__in=OF_THE_ACTION,
+            revoked_at__isnull=True,
+        )
         .order_by("created_at", "pk")
     )
     return [_revoke(document, actor=actor, reason=reason) for document in documents]

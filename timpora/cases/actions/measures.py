@@ -60,7 +60,7 @@ class WrongState(NotAllowed):
 
 
 def _lock(action: AdministrativeAction) -> AdministrativeAction:
-    return AdministrativeAction.objects.select_for_update().get(pk=action.pk)
+    return AdministrativeAction.objects.select_for_update(no_key=True).get(pk=action.pk)
 
 
 def _require_issuer(action: AdministrativeAction, actor: User) -> None:
@@ -145,6 +145,8 @@ def propose_action(
     The details are validated for the kind (the overstay charge is computed here). An urgent
     field action starts the clock of its written order: issued within a day.
     """
+    if extends is not None:  # an action before a case: two extensions of one ban queue here
+        extends = _lock(extends)
     case = lock(case)
     require_owner(case, actor)
     require_open(case)
@@ -409,6 +411,15 @@ def _back_into_the_data(
         }
         if "valid_until" in values:
             values["valid_until"] = date.fromisoformat(str(values["valid_until"]))
+        # The permit may have changed since the proposal (its source sent a new version).
+        current = StayPermit.objects.get(pk=action.permit.pk)
+        if current.status == PermitStatus.CANCELLED:
+            raise WrongState(_("The permit has been cancelled since: there is nothing to change."))
+        if kind == ActionKind.PERMIT_LIMIT and values["valid_until"] >= current.valid_until:
+            raise WrongState(
+                _("The permit now ends on %(day)s, before this limit: it is not a limit any more.")
+                % {"day": current.valid_until.strftime("%d-%m-%Y")}
+            )
         permit = amend_stay_permit(
             action.permit, actor=actor, values=values, reason=action.grounds, on=day
         )
@@ -625,8 +636,12 @@ def _meet(
 @transaction.atomic
 def meet_deadline(deadline: Deadline, *, actor: User, note: str = "") -> Deadline:
     """Record that a deadline was met (meeting it again changes nothing)."""
-    deadline = Deadline.objects.select_for_update().select_related("case").get(pk=deadline.pk)
-    require_owner(deadline.case, actor)
+    if deadline.action_id is not None:
+        _lock(AdministrativeAction(pk=deadline.action_id))
+    case = lock(Case(pk=deadline.case_id))
+    deadline = Deadline.objects.select_for_update(of=("self",), no_key=True).get(pk=deadline.pk)
+    deadline.case = case
+    require_owner(case, actor)
     if deadline.met_at is None:
         _meet(deadline, actor, note=note)
     return deadline

@@ -29,9 +29,9 @@ from timpora.cases.models import Case, Referral
 def _lock(referral: Referral) -> tuple[Referral, Case]:
     """The referral's case, then the referral, both locked and read again (always in this order,
     as every write on a case locks the case first)."""
-    case = Case.objects.select_for_update().get(pk=referral.case_id)
+    case = common.lock(Case(pk=referral.case_id))
     locked = (
-        Referral.objects.select_for_update(of=("self",))
+        Referral.objects.select_for_update(of=("self",), no_key=True)
         .select_related("from_agency", "to_agency")
         .get(pk=referral.pk)
     )

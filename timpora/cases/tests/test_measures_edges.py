@@ -105,3 +105,41 @@ def test_only_the_last_extension_of_an_entry_ban_is_extended(
     assert "extends" in caught.value.message_dict
     third = ban(extends=second)
     assert third.ends_on == second.ends_on.replace(year=second.ends_on.year + 1)
+
+
+def test_a_payment_sent_with_the_proposal_is_not_recorded(
+    tan_case: Case, tan: Any, cast: Any
+) -> None:
+    action = propose_action(
+        tan_case, actor=cast.alice, kind=ActionKind.OVERSTAY_CHARGE, person=tan,
+        grounds="Overstay",
+        details={
+            "authorised_until": str(TODAY - timedelta(days=10)),
+            "as_of": str(TODAY),
+            "payment": {"paid_on": str(TODAY), "receipt_number": "FAKE-1"},
+        },
+    )  # fmt: skip
+    assert "payment" not in action.details
+    assert action.details["days"] == 10
+
+
+def test_a_detention_review_stays_in_my_work_after_the_case_is_closed(
+    tan_case: Case, tan: Any, cast: Any
+) -> None:
+    from timpora.cases.actions.cases import close_case
+    from timpora.cases.choices import DeadlineKind, Outcome
+    from timpora.cases.queries import my_work
+
+    action = propose_action(
+        tan_case, actor=cast.alice, kind=ActionKind.DETENTION, person=tan,
+        grounds="Awaiting deportation",
+        details={
+            "decision_number": "D-1", "reason": "Flight risk", "place": "Rudenim Batam",
+            "start": str(TODAY), "review_on": str(TODAY + timedelta(days=20)),
+        },
+    )  # fmt: skip
+    approve_action(action, actor=cast.bob)
+    execute_action(action, actor=cast.alice, executed_on=TODAY)
+    close_case(tan_case, actor=cast.alice, outcome=Outcome.ACTION_TAKEN)
+    kinds = [d.kind for d in my_work(cast.alice).deadlines]
+    assert kinds == [DeadlineKind.DETENTION_REVIEW]

@@ -85,3 +85,48 @@ def test_a_changed_permit_takes_its_new_type_and_executing_again_changes_nothing
     assert (permit.permit_type, permit.revision) == ("ITAP", 2)
     assert FactRevision.objects.filter(kind="stay-permit", fact_id=permit.pk).count() == 1
     assert AuditEvent.objects.filter(verb="registry.permit_changed").count() == 1
+
+
+def test_a_limit_is_checked_again_against_the_permit_when_it_is_executed(
+    world: Any, open_case: Any, cast: Any
+) -> None:
+    from timpora.cases.actions.measures import WrongState
+
+    person, permit = _holder(world)
+    case = open_case(persons=[person])
+    action = propose_action(
+        case, actor=cast.alice, kind=ActionKind.PERMIT_LIMIT, person=person, permit=permit,
+        grounds="Sponsor withdrew", details={"valid_until": _day(-100)},
+    )  # fmt: skip
+    approve_action(action, actor=cast.bob)
+    # Meanwhile the permit's source shortens it further than the limit would.
+    who = world.person("NGUYEN VAN THANG", nationality="VNM", passport="C8842211")
+    world.permit(who, number="2C21AB0012-X", valid_from=_day(100), valid_until=_day(-50))
+    with pytest.raises(WrongState):
+        execute_action(action, actor=cast.alice, executed_on=TODAY)
+    permit.refresh_from_db()
+    assert permit.valid_until == TODAY + timedelta(days=50)  # not lengthened again
+
+
+def test_a_cancelled_permit_is_not_limited_afterwards(
+    world: Any, open_case: Any, cast: Any
+) -> None:
+    from timpora.cases.actions.measures import WrongState
+
+    person, permit = _holder(world)
+    case = open_case(persons=[person])
+    limit = propose_action(
+        case, actor=cast.alice, kind=ActionKind.PERMIT_LIMIT, person=person, permit=permit,
+        grounds="Sponsor withdrew", details={"valid_until": _day(-100)},
+    )  # fmt: skip
+    cancel = propose_action(
+        case, actor=cast.alice, kind=ActionKind.PERMIT_CANCEL, person=person, permit=permit,
+        grounds="Worked elsewhere", details={},
+    )  # fmt: skip
+    approve_action(limit, actor=cast.bob)
+    approve_action(cancel, actor=cast.bob)
+    execute_action(cancel, actor=cast.alice, executed_on=TODAY)
+    with pytest.raises(WrongState):
+        execute_action(limit, actor=cast.alice, executed_on=TODAY)
+    permit.refresh_from_db()
+    assert (permit.status, permit.revision) == ("CANCELLED", 2)
