@@ -94,7 +94,15 @@ def send_referral(
         raise ValidationError(_("The answer cannot be due in the past."))
     waiting = case.referrals.filter(to_agency=to_agency, status=ReferralStatus.SENT).first()
     if waiting is not None:
-        return waiting
+        if waiting.transfer == transfer and waiting.from_agency_id == case.owning_agency_id:
+            return waiting  # the same referral sent twice: nothing changes
+        raise common.NotAllowed(
+            _(
+                "A referral to %(agency)s is still waiting for its answer: withdraw it before "
+                "sending another."
+            )
+            % {"agency": to_agency.name}
+        )
     referral = Referral.objects.create(
         case=case,
         scope=scope,

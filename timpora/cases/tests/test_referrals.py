@@ -187,3 +187,21 @@ def test_the_sender_withdraws_a_waiting_referral(cast, overstay_case, police, po
     assert AuditEvent.objects.filter(verb="cases.referral_withdrawn").count() == 1
     with pytest.raises(NotAllowed):
         actions.accept_referral(referral, actor=polisi)
+
+
+def test_a_transfer_is_not_swallowed_by_a_plain_referral_still_waiting(cast, overstay_case):
+    plain = actions.send_referral(
+        overstay_case, actor=cast.alice, to_agency=cast.disnaker,
+        request="Check the worksite", legal_basis="PP 34/2021",
+    )  # fmt: skip
+    again = actions.send_referral(
+        overstay_case, actor=cast.alice, to_agency=cast.disnaker,
+        request="Check the worksite", legal_basis="PP 34/2021",
+    )  # fmt: skip
+    assert again.pk == plain.pk  # the same referral twice changes nothing
+    with pytest.raises(NotAllowed):
+        actions.send_referral(
+            overstay_case, actor=cast.alice, to_agency=cast.disnaker,
+            request="Take the case over", legal_basis="PP 34/2021", transfer=True,
+        )  # fmt: skip
+    assert overstay_case.referrals.count() == 1
