@@ -22,7 +22,7 @@ from timpora.audit.log import record as audit
 from timpora.cases import playbooks
 from timpora.cases.actions import cases as case_actions
 from timpora.cases.actions import referrals as referral_actions
-from timpora.cases.actions.common import NotAllowed
+from timpora.cases.actions.common import AUDITORS_READ, NotAllowed
 from timpora.cases.choices import (
     CaseStatus,
     CaseType,
@@ -249,11 +249,10 @@ def _refused(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return problem(request, 422, " ".join(exc.messages), slug="invalid", errors=errors)
 
 
-def _auditor(request: HttpRequest) -> HttpResponse | None:
+def refuse_auditor(request: HttpRequest) -> HttpResponse | None:
+    """Auditors read cases through the API; a write of theirs is a 403."""
     if getattr(request.user, "role", None) == Role.AUDITOR:
-        return problem(
-            request, 403, _("Auditors read cases; they do not work on them."), slug="forbidden"
-        )
+        return problem(request, 403, str(AUDITORS_READ), slug="forbidden")
     return None
 
 
@@ -281,7 +280,7 @@ def create_case(request: HttpRequest, body: CaseIn) -> Any:
     user: Any = request.user
     alerts = _visible_by_codes(Alert.objects.all(), user, body.alerts)
     persons = _visible_by_codes(Person.objects.all(), user, body.persons)
-    refused = _auditor(request)
+    refused = refuse_auditor(request)
     if refused is not None:
         return refused
     case_type = body.case_type or playbooks.case_type_for_alerts(alerts)
@@ -362,7 +361,7 @@ def send_referral(request: HttpRequest, code: str, body: ReferralIn) -> Any:
     answers 200 unchanged."""
     user: Any = request.user
     case = get_visible_or_404(Case.objects.all(), user, code)
-    refused = _auditor(request)
+    refused = refuse_auditor(request)
     if refused is not None:
         return refused
     to_agency = Agency.objects.filter(code=body.to_agency).first()
@@ -396,7 +395,7 @@ def _answer(request: HttpRequest, code: str, step: Any, **arguments: Any) -> Any
     referral = get_visible_or_404(
         Referral.objects.select_related("case", "from_agency", "to_agency"), user, code
     )
-    refused = _auditor(request)
+    refused = refuse_auditor(request)
     if refused is not None:
         return refused
     try:

@@ -17,11 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from timpora.accounts.choices import Role
 from timpora.audit.choices import Purpose, Verb
 from timpora.audit.log import record as audit
 from timpora.cases.actions import measures as steps
 from timpora.cases.actions.common import NotAllowed
+from timpora.cases.api import refuse_auditor
 from timpora.cases.choices import ActionKind, ActionStatus, DeadlineKind
 from timpora.cases.models import AdministrativeAction, Case
 from timpora.core.problems import problem
@@ -190,14 +190,6 @@ def _location(name: str, top: frozenset[str]) -> str:
     return f"body.details.{name}"
 
 
-def _auditor(request: HttpRequest) -> HttpResponse | None:
-    if getattr(request.user, "role", None) == Role.AUDITOR:
-        return problem(
-            request, 403, _("Auditors read cases; they do not work on them."), slug="forbidden"
-        )
-    return None
-
-
 def _viewed(request: HttpRequest, case: Case, actions: list[AdministrativeAction]) -> None:
     audit(
         actor=request.user,
@@ -225,7 +217,7 @@ def propose(request: HttpRequest, code: str, body: ActionIn) -> Any:
     applies). An urgent field action owes its written order within a day."""
     user: Any = request.user
     case = get_visible_or_404(Case.objects.all(), user, code)
-    if refused := _auditor(request):
+    if refused := refuse_auditor(request):
         return refused
     person_code = _uuid(body.person)
     person = case.persons.filter(code=person_code).first() if person_code else None
@@ -304,7 +296,7 @@ def get_action(request: HttpRequest, code: str) -> Any:
 def _step(request: HttpRequest, code: str, step: Any, top: frozenset[str], **arguments: Any) -> Any:
     user: Any = request.user
     action = get_visible_or_404(AdministrativeAction.objects.all(), user, code)
-    if refused := _auditor(request):
+    if refused := refuse_auditor(request):
         return refused
     try:
         step(action, actor=user, **arguments)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from typing import Any
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
@@ -34,6 +34,8 @@ from timpora.cases.choices import (
 )
 from timpora.core.models import TimporaModel
 from timpora.core.querysets import ScopedQuerySet
+
+M = TypeVar("M", bound=models.Model)
 
 # Users of these roles see every case, when their agency's profile includes cases: the team's
 # coordinators, and auditors who check the work. Nobody else sees a case that neither their
@@ -337,11 +339,14 @@ class Task(TimporaModel):
         )
 
 
-class ReferralQuerySet(ScopedQuerySet["Referral"]):
-    def visible_to(self, user: Any) -> ReferralQuerySet:
-        """Referrals of the cases the user may see."""
+class CasePartQuerySet(ScopedQuerySet[M]):
+    """Rows that belong to a case (referrals, actions, documents): seen with their case."""
+
+    def visible_to(self, user: Any) -> Self:
         return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
 
+
+class ReferralQuerySet(CasePartQuerySet["Referral"]):
     def inbox(self, agency_id: int) -> ReferralQuerySet:
         return self.filter(to_agency_id=agency_id)
 
@@ -422,10 +427,8 @@ class Referral(TimporaModel):
         return f"{self.case.number} → {self.to_agency.code}"
 
 
-class ActionQuerySet(ScopedQuerySet["AdministrativeAction"]):
-    def visible_to(self, user: Any) -> ActionQuerySet:
-        """Actions of the cases the user may see."""
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+class ActionQuerySet(CasePartQuerySet["AdministrativeAction"]):
+    pass
 
 
 class AdministrativeAction(TimporaModel):
@@ -579,10 +582,8 @@ class Deadline(models.Model):
         return self.met_at is None and self.due_at < timezone.now()
 
 
-class DocumentQuerySet(ScopedQuerySet["IssuedDocument"]):
-    def visible_to(self, user: Any) -> DocumentQuerySet:
-        """Documents of the cases the user may see."""
-        return self.filter(case__in=Case.objects.visible_to(user).values("pk"))
+class DocumentQuerySet(CasePartQuerySet["IssuedDocument"]):
+    pass
 
 
 class IssuedDocument(TimporaModel):

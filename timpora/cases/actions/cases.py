@@ -571,10 +571,12 @@ def add_task(
 
 
 def _require_task_worker(task: Task, actor: User) -> None:
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
-    if actor.agency_id not in (task.agency_id, task.case.owning_agency_id):
-        raise NotAllowed(_("This task is not your agency's."))
+    common.require_agency(
+        actor,
+        task.agency_id,
+        task.case.owning_agency_id,
+        refusal=_("This task is not your agency's."),
+    )
 
 
 def _lock_task(task: Task) -> Task:

@@ -14,17 +14,32 @@ from timpora.accounts.access import can_see_records
 from timpora.accounts.choices import DataCategory, Role
 from timpora.accounts.models import Agency, User
 from timpora.cases.choices import EventKind, ReferralStatus
-from timpora.cases.models import Case, CaseEvent, Series
+from timpora.cases.models import AdministrativeAction, Case, CaseEvent, Series
 
 
 class NotAllowed(ValidationError):  # noqa: N818 - a refusal, shown to the officer
     """The user is not in a role, an agency or a state of the case for this step."""
 
 
+AUDITORS_READ = _("Auditors read cases; they do not work on them.")
+
+
+def require_worker(actor: User) -> None:
+    """Auditors read cases; every other role works on them."""
+    if actor.role == Role.AUDITOR:
+        raise NotAllowed(AUDITORS_READ)
+
+
+def require_agency(actor: User, *agency_ids: int | None, refusal: Any) -> None:
+    """The actor works (is not an auditor) for one of these agencies; else ``refusal``."""
+    require_worker(actor)
+    if not actor.agency_id or actor.agency_id not in agency_ids:
+        raise NotAllowed(refusal)
+
+
 def require_can_open(actor: User) -> None:
     """Opening a case needs an agency whose profile includes cases, and a role that works."""
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
+    require_worker(actor)
     if not actor.agency_id or not can_see_records(actor, DataCategory.CASES):
         raise NotAllowed(_("Your agency does not work on cases."))
 
@@ -36,17 +51,15 @@ def require_visible(case: Case, actor: User) -> None:
 
 def require_owner(case: Case, actor: User) -> None:
     """Steps only the owning agency takes: status, assignment, tasks, referrals, actions."""
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
-    if actor.agency_id != case.owning_agency_id:
-        raise NotAllowed(_("Only the agency that owns the case may do this."))
+    require_agency(
+        actor, case.owning_agency_id, refusal=_("Only the agency that owns the case may do this.")
+    )
 
 
 def require_participant(case: Case, actor: User) -> None:
     """Notes and attachments: the owning agency, or an agency a live referral involves (the
     receiver, and the sender — who stays involved after handing a case over)."""
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
+    require_worker(actor)
     if actor.agency_id == case.owning_agency_id:
         return
     involved = (
@@ -73,6 +86,11 @@ def lock(case: Case) -> Case:
     block — and a lock order that looks right would deadlock. The order of every write is
     action → case → its other rows (referral, task, deadline, document)."""
     return Case.objects.select_for_update(no_key=True).get(pk=case.pk)
+
+
+def lock_action(action: AdministrativeAction) -> AdministrativeAction:
+    """The action row, locked: taken before its case (action → case → its rows)."""
+    return AdministrativeAction.objects.select_for_update(no_key=True).get(pk=action.pk)
 
 
 def record_event(

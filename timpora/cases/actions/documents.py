@@ -105,10 +105,13 @@ def _require_issuer(
     if kind not in OF_THE_ACTION:
         common.require_owner(case, actor)
         return
-    if actor.role == Role.AUDITOR:
-        raise common.NotAllowed(_("Auditors read cases; they do not work on them."))
-    if action is not None and actor.agency_id != action.agency_id:
-        raise common.NotAllowed(_("Only the agency that took the action may issue its documents."))
+    common.require_worker(actor)
+    if action is not None:
+        common.require_agency(
+            actor,
+            action.agency_id,
+            refusal=_("Only the agency that took the action may issue its documents."),
+        )
 
 
 def _live(action: AdministrativeAction, kind: str) -> IssuedDocument | None:
@@ -265,10 +268,9 @@ def _reason(reason: str) -> str:
 
 
 def _require_agency(agency_id: int | None, actor: User) -> None:
-    if actor.role == Role.AUDITOR:
-        raise common.NotAllowed(_("Auditors read cases; they do not work on them."))
-    if not actor.agency_id or actor.agency_id != agency_id:
-        raise common.NotAllowed(_("Only the agency that issued the document may revoke it."))
+    common.require_agency(
+        actor, agency_id, refusal=_("Only the agency that issued the document may revoke it.")
+    )
 
 
 @transaction.atomic
@@ -278,7 +280,7 @@ def revoke_document(document: IssuedDocument, *, actor: User, reason: str) -> Is
     _require_agency(document.agency_id, actor)
     reason = _reason(reason)
     if document.action_id is not None:  # the order of every write: action, case, document
-        AdministrativeAction.objects.select_for_update(no_key=True).get(pk=document.action_id)
+        common.lock_action(AdministrativeAction(pk=document.action_id))
     common.lock(Case(pk=document.case_id))
     document = (
         IssuedDocument.objects.select_for_update(of=("self",), no_key=True)

@@ -27,7 +27,9 @@ from timpora.cases import measures
 from timpora.cases.actions.common import (
     NotAllowed,
     lock,
+    lock_action,
     record_event,
+    require_agency,
     require_open,
     require_owner,
 )
@@ -59,15 +61,10 @@ class WrongState(NotAllowed):
     """The action (or its case) is not in a state for this step (HTTP 409)."""
 
 
-def _lock(action: AdministrativeAction) -> AdministrativeAction:
-    return AdministrativeAction.objects.select_for_update(no_key=True).get(pk=action.pk)
-
-
 def _require_issuer(action: AdministrativeAction, actor: User) -> None:
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
-    if actor.agency_id != action.agency_id:
-        raise NotAllowed(_("Only the agency that issues the action may do this."))
+    require_agency(
+        actor, action.agency_id, refusal=_("Only the agency that issues the action may do this.")
+    )
 
 
 def _changes(action: AdministrativeAction, **more: Any) -> dict[str, Any]:
@@ -146,7 +143,7 @@ def propose_action(
     field action starts the clock of its written order: issued within a day.
     """
     if extends is not None:  # an action before a case: two extensions of one ban queue here
-        extends = _lock(extends)
+        extends = lock_action(extends)
     case = lock(case)
     require_owner(case, actor)
     require_open(case)
@@ -246,7 +243,7 @@ def approve_action(
     action: AdministrativeAction, *, actor: User, note: str = ""
 ) -> AdministrativeAction:
     """A supervisor or coordinator of the issuing agency decides; never the proposer."""
-    action = _lock(action)
+    action = lock_action(action)
     _require_issuer(action, actor)
     if actor.role not in APPROVERS:
         raise NotAllowed(_("Only a supervisor or a coordinator approves an action."))
@@ -317,7 +314,7 @@ def execute_action(
     records its payment (``details``: paid_on, receipt_number). Executing an executed action
     again changes nothing.
     """
-    action = _lock(action)
+    action = lock_action(action)
     _require_issuer(action, actor)
     if action.status == ActionStatus.EXECUTED:
         return action
@@ -539,7 +536,7 @@ def cancel_action(
     action is still owed. When no action of the case is left pending, the case goes back to
     investigation.
     """
-    action = _lock(action)
+    action = lock_action(action)
     _require_issuer(action, actor)
     if actor.pk != action.proposed_by_id and actor.role not in APPROVERS:
         raise NotAllowed(_("Only the proposer, a supervisor or a coordinator cancels an action."))
@@ -637,7 +634,7 @@ def _meet(
 def meet_deadline(deadline: Deadline, *, actor: User, note: str = "") -> Deadline:
     """Record that a deadline was met (meeting it again changes nothing)."""
     if deadline.action_id is not None:
-        _lock(AdministrativeAction(pk=deadline.action_id))
+        lock_action(AdministrativeAction(pk=deadline.action_id))
     case = lock(Case(pk=deadline.case_id))
     deadline = Deadline.objects.select_for_update(of=("self",), no_key=True).get(pk=deadline.pk)
     deadline.case = case

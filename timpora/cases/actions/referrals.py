@@ -16,7 +16,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from timpora.accounts.choices import Role
 from timpora.accounts.models import Agency, User
 from timpora.audit import log
 from timpora.audit.choices import Verb
@@ -40,10 +39,11 @@ def _lock(referral: Referral) -> tuple[Referral, Case]:
 
 
 def _require_receiver(referral: Referral, actor: User) -> None:
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
-    if actor.agency_id != referral.to_agency_id:
-        raise NotAllowed(_("Only the agency the referral is sent to may answer it."))
+    common.require_agency(
+        actor,
+        referral.to_agency_id,
+        refusal=_("Only the agency the referral is sent to may answer it."),
+    )
 
 
 def _require_status(referral: Referral, *allowed: str) -> None:
@@ -249,10 +249,11 @@ def complete_referral(referral: Referral, *, actor: User, outcome: str) -> Refer
 def withdraw_referral(referral: Referral, *, actor: User, reason: str) -> Referral:
     """The sending agency takes back a referral that waits for its answer."""
     referral, _case = _lock(referral)
-    if actor.role == Role.AUDITOR:
-        raise NotAllowed(_("Auditors read cases; they do not work on them."))
-    if actor.agency_id != referral.from_agency_id:
-        raise NotAllowed(_("Only the agency that sent the referral may withdraw it."))
+    common.require_agency(
+        actor,
+        referral.from_agency_id,
+        refusal=_("Only the agency that sent the referral may withdraw it."),
+    )
     _require_status(referral, ReferralStatus.SENT)
     reason = reason.strip()
     if not reason:
