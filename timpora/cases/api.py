@@ -435,7 +435,7 @@ def complete_referral(request: HttpRequest, code: str, body: OutcomeIn) -> Any:
 @router.get(
     "/referrals",
     response={200: ReferralPage},
-    summary="The referrals sent to your agency, newest first",
+    summary="The referrals sent to your agency, newest first (audited)",
 )
 def list_referrals(request: HttpRequest, params: Query[ReferralParams]) -> dict[str, Any]:
     user: Any = request.user
@@ -450,6 +450,13 @@ def list_referrals(request: HttpRequest, params: Query[ReferralParams]) -> dict[
         referrals = referrals.filter(status__in=params.status)
     count = referrals.count()
     page = list(referrals[params.offset : params.offset + params.limit])
+    audit(  # the requests name persons, like the referral inbox page
+        actor=user,
+        verb=Verb.CASES_LISTED,
+        purpose=Purpose.SUPERVISION,
+        subject_type="cases.referral",
+        changes={"page": "api_referrals", "cases": sorted({r.case.number for r in page})},
+    )
     return {
         "count": count,
         "limit": params.limit,

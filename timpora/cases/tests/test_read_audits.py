@@ -65,3 +65,18 @@ def test_referral_pages_and_lists_record_the_read(tan_case: Case, tan: Any, cast
         tan_case.number in work.changes["cases"]
     )  # the deportation awaits nobody; the case is bob's
     assert {inbox.purpose, work.purpose} == {"SUPERVISION"}
+
+
+def test_the_api_referral_list_records_the_read(tan_case: Case, cast: Any) -> None:
+    send_referral(
+        tan_case, actor=cast.alice, to_agency=cast.disnaker, request="Check the employer",
+        legal_basis="PP 34/2021",
+    )  # fmt: skip
+    response = cast.client_for(cast.charlie).get("/api/v1/referrals")
+    assert response.json()["count"] == 1
+    [listed] = _reads("cases.listed")
+    assert (listed.changes["page"], listed.changes["cases"]) == (
+        "api_referrals",
+        [tan_case.number],
+    )
+    assert (listed.actor_id, listed.purpose) == (cast.charlie.pk, "SUPERVISION")
