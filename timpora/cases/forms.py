@@ -30,7 +30,7 @@ DAY = forms.DateInput(format="%d-%m-%Y")
 _SPLIT = re.compile(r"[\s,;]+")
 
 
-def _text(label: Any, *, required: bool = False, rows: int = 2, help_text: Any = "") -> Any:
+def text_field(label: Any, *, required: bool = False, rows: int = 2, help_text: Any = "") -> Any:
     return forms.CharField(
         label=label,
         required=required,
@@ -56,8 +56,8 @@ class CaseForm(forms.Form):
     case_type = forms.ChoiceField(label=_("Type"), choices=CaseType.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     priority = forms.ChoiceField(label=_("Priority"), choices=Priority.choices)
-    summary = _text(_("Summary"), rows=4)
-    persons = _text(
+    summary = text_field(_("Summary"), rows=4)
+    persons = text_field(
         _("Persons"),
         help_text=_("Passport numbers or person codes, one per line or separated by commas."),
     )
@@ -133,7 +133,7 @@ class OpenFromForm(forms.Form):
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("New status"))
-    note = _text(_("Note"))
+    note = text_field(_("Note"))
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,7 +160,7 @@ class PriorityForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    text = _text(_("Note"), required=True, rows=3)
+    text = text_field(_("Note"), required=True, rows=3)
 
 
 class AttachmentForm(forms.Form):
@@ -223,11 +223,11 @@ class CloseForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), choices=[("", _("Choose the outcome")), *Outcome.choices]
     )
-    note = _text(_("Note"), help_text=_("What was found and done."))
+    note = text_field(_("Note"), help_text=_("What was found and done."))
 
 
 class ReopenForm(forms.Form):
-    note = _text(_("Why reopen it?"), required=True)
+    note = text_field(_("Why reopen it?"), required=True)
 
 
 def _agency_users(agency_id: int) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import enum
+import functools
 import types
 import typing
 from typing import Any
@@ -23,20 +24,14 @@ from timpora.accounts.choices import AgencyKind
 from timpora.accounts.models import Agency
 from timpora.cases import measures
 from timpora.cases.choices import ActionKind, ActionStatus, ReferralScope, ReferralStatus
+from timpora.cases.forms import text_field
 from timpora.cases.models import AdministrativeAction, Case
 from timpora.registry.models import Checkpoint, Person, StayPermit
 
 DAY = forms.DateInput(format="%d-%m-%Y", attrs={"placeholder": "DD-MM-YYYY"})
 
 
-def _text(label: Any, *, required: bool = True, rows: int = 2, help_text: Any = "") -> Any:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=4000,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        help_text=help_text,
-    )
+_text = functools.partial(text_field, required=True)  # most fields here must be filled
 
 
 # --- Referrals ---------------------------------------------------------------------------------
